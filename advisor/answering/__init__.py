@@ -1,0 +1,1 @@
+"""Turning retrieved passages into a cited answer in the question's language."""

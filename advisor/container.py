@@ -1,0 +1,69 @@
+"""The composition root: the one place where the advisor is assembled from settings.
+
+Nothing else constructs models, stores or chains. Tests pass their own chat model or
+embeddings here; the CLI and the web UI call :func:`build_advisor` and nothing more.
+"""
+
+from __future__ import annotations
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+
+from advisor.answering.chain import AnswerChain
+from advisor.core import Advisor
+from advisor.knowledge.stages import load_stage_book
+from advisor.llm.embeddings import build_embeddings
+from advisor.retrieval.index import PassageIndex
+from advisor.retrieval.keywords import Glossary
+from advisor.retrieval.retriever import Retriever
+from advisor.settings import Settings
+
+
+def build_chat_model(settings: Settings) -> BaseChatModel:
+    """The chat model the settings select (loaded lazily, on the first question)."""
+    from advisor.llm.llamacpp import LlamaCppChatModel
+
+    return LlamaCppChatModel(
+        model_path=settings.model_path,
+        context_size=settings.context_size,
+        threads=settings.threads,
+        max_tokens=settings.max_answer_tokens,
+        temperature=settings.temperature,
+    )
+
+
+def model_name(chat_model: BaseChatModel) -> str:
+    return getattr(chat_model, "model_name", None) or type(chat_model).__name__
+
+
+def build_advisor(
+    settings: Settings | None = None,
+    *,
+    chat_model: BaseChatModel | None = None,
+    embeddings: Embeddings | None = None,
+) -> Advisor:
+    """Assemble an :class:`Advisor`; pass ``chat_model``/``embeddings`` to replace the defaults."""
+    settings = settings or Settings()
+    embeddings = embeddings or build_embeddings(settings)
+    chat_model = chat_model or build_chat_model(settings)
+    stage_book = load_stage_book(settings.knowledge_dir / "stages.yaml")
+    embedding_name = getattr(embeddings, "name", None) or type(embeddings).__name__
+    index = PassageIndex(settings.index_dir, embedding_name)
+    glossary = Glossary((entry.en, entry.zh) for entry in stage_book.glossary)
+    retriever = Retriever(
+        index,
+        embeddings,
+        glossary,
+        top_k=settings.top_k,
+        threshold=settings.relevance_threshold,
+        keyword_threshold=settings.relevance_threshold_with_keywords,
+        cache_dir=settings.cache_dir / "jieba",
+    )
+    chain = AnswerChain(
+        retriever,
+        chat_model,
+        context_size=settings.context_size,
+        max_answer_tokens=settings.max_answer_tokens,
+        model_name=model_name(chat_model),
+    )
+    return Advisor(settings, stage_book, index, retriever, chain, embeddings, chat_model)

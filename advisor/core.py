@@ -1,0 +1,170 @@
+"""The advisor: the one object the CLI and the web UI call.
+
+It asks and streams answers, and manages what the advisor knows (the stage document
+and the documents a company adds). Interfaces parse input and render output; every
+decision lives here or below.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import unicodedata
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from advisor.answering.chain import Answer, AnswerChain, AnswerEvent
+from advisor.answering.question import clean_question
+from advisor.knowledge.chunks import STAGE_DOCUMENT_SOURCE, Chunk
+from advisor.knowledge.documents import SUPPORTED_SUFFIXES, DocumentError, chunk_document, read_document
+from advisor.knowledge.stage_document import chunk_stage_document
+from advisor.retrieval.index import BuildReport, PassageIndex, Progress
+from advisor.retrieval.retriever import Retriever
+from advisor.settings import Settings
+
+STAGE_DOCUMENT_FILE = "stage_document.zh.txt"
+MAX_NAME_CHARS = 120
+
+
+@dataclass
+class DocumentInfo:
+    """A document the advisor knows, as listed by ``advisor ingest --list``."""
+
+    source: str
+    passages: int
+    path: Path | None
+    built_in: bool
+
+
+def safe_document_name(name: str) -> str:
+    """A file name that can only live inside the documents folder.
+
+    Path separators, NUL and control characters are dropped and only the last path
+    component is kept, so ``../../etc/passwd`` becomes ``passwd``.
+    """
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
+    if not name:
+        raise DocumentError("The document has no usable file name.")
+    stem, suffix = os.path.splitext(name)
+    if len(name) > MAX_NAME_CHARS:
+        name = stem[: MAX_NAME_CHARS - len(suffix)] + suffix
+    if name == STAGE_DOCUMENT_SOURCE:
+        raise DocumentError(f"'{name}' is reserved for the built-in stage document.")
+    return name
+
+
+class Advisor:
+    """Answers managers' questions from the stage document and the company's documents."""
+
+    def __init__(self, settings: Settings, stage_book, index: PassageIndex, retriever: Retriever,
+                 chain: AnswerChain, embeddings, chat_model):
+        self.settings = settings
+        self.stage_book = stage_book
+        self.index = index
+        self.retriever = retriever
+        self.chain = chain
+        self.embeddings = embeddings
+        self.chat_model = chat_model
+
+    # --- answering ---------------------------------------------------------------------
+    def stream(self, question: str) -> Iterator[AnswerEvent]:
+        """Stream an answer: a ``sources`` event, ``token`` events, then ``done``.
+
+        Raises :class:`~advisor.answering.question.QuestionError` for an empty or
+        over-long question before any work is done.
+        """
+        cleaned = clean_question(question, self.settings.max_question_chars)
+        self.ensure_index()
+        yield from self.chain.stream(cleaned)
+
+    def ask(self, question: str) -> Answer:
+        """The complete answer to one question."""
+        for event in self.stream(question):
+            if event.kind == "done":
+                return event.answer
+        raise RuntimeError("the answer stream ended without an answer")  # pragma: no cover
+
+    # --- knowledge -----------------------------------------------------------------------
+    @property
+    def stage_document_path(self) -> Path:
+        return self.settings.knowledge_dir / STAGE_DOCUMENT_FILE
+
+    def stage_chunks(self) -> list[Chunk]:
+        text = self.stage_document_path.read_text(encoding="utf-8")
+        titles = {s.id: s.title.en for s in self.stage_book.stages}
+        return chunk_stage_document(text, titles)
+
+    def company_document_paths(self) -> list[Path]:
+        folder = self.settings.documents_dir
+        if not folder.is_dir():
+            return []
+        return sorted(
+            p for p in folder.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
+        )
+
+    def corpus(self) -> list[Chunk]:
+        """Every passage the index should hold: the stage document, then company documents."""
+        chunks = self.stage_chunks()
+        for path in self.company_document_paths():
+            chunks.extend(chunk_document(read_document(path), path.name))
+        return chunks
+
+    def ensure_index(self, progress: Progress | None = None) -> BuildReport | None:
+        """Build the index when it is missing or out of date; cheap when it is current."""
+        if self.index.current_build() and self.index.read_manifest():
+            return None
+        return self.rebuild_index(progress)
+
+    def rebuild_index(self, progress: Progress | None = None, force: bool = False) -> BuildReport:
+        """Bring the index in line with the documents, re-using the vectors of unchanged
+        passages; an index that already matches is left alone unless ``force``."""
+        return self.index.build(self.corpus(), self.embeddings, progress, force=force)
+
+    def add_documents(self, paths: Sequence[Path], progress: Progress | None = None) -> BuildReport:
+        """Copy company documents into the data directory and index them.
+
+        Every file is read and checked first; if any is unusable, nothing is added.
+        """
+        checked: list[tuple[Path, str]] = []
+        for path in paths:
+            path = Path(path)
+            if not path.is_file():
+                raise DocumentError(f"{path}: no such file.")
+            read_document(path)  # raises a clear DocumentError for bad files
+            checked.append((path, safe_document_name(path.name)))
+        folder = self.settings.documents_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, name in checked:
+            target = folder / name
+            tmp = folder / f".{uuid.uuid4().hex}.part"
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)  # a crash never leaves half a document behind
+        return self.rebuild_index(progress)
+
+    def remove_document(self, name: str, progress: Progress | None = None) -> BuildReport:
+        """Forget a company document (the built-in stage document cannot be removed)."""
+        if name == STAGE_DOCUMENT_SOURCE:
+            raise DocumentError("The built-in stage document cannot be removed.")
+        target = self.settings.documents_dir / safe_document_name(name)
+        if not target.is_file():
+            known = ", ".join(p.name for p in self.company_document_paths()) or "none"
+            raise DocumentError(f"No company document named '{name}'. Known: {known}.")
+        target.unlink()
+        return self.rebuild_index(progress)
+
+    def documents(self) -> list[DocumentInfo]:
+        """The documents in the index, with their passage counts."""
+        self.ensure_index()
+        counts: dict[str, int] = {}
+        for chunk in self.index.chunks:
+            counts[chunk.source] = counts.get(chunk.source, 0) + 1
+        infos = [DocumentInfo(STAGE_DOCUMENT_SOURCE, counts.get(STAGE_DOCUMENT_SOURCE, 0),
+                              self.stage_document_path, True)]
+        for path in self.company_document_paths():
+            infos.append(DocumentInfo(path.name, counts.get(path.name, 0), path, False))
+        return infos

@@ -1,0 +1,192 @@
+"""The in-process chat model: a GGUF file run by llama.cpp, behind LangChain's chat interface.
+
+Why our own subclass rather than langchain-community's ``ChatLlamaCpp``: that package is
+being sunset, its structured output fails with llama-cpp-python 0.3.x, and we need three
+things it does not give: one lock around the one (not thread-safe) ``Llama`` object,
+timings for every answer (first token, tokens per second), and a token counter so the
+prompt never overflows the context window.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    ChatMessage,
+    HumanMessage,
+    SystemMessage,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict, PrivateAttr
+
+_ROLES = {HumanMessage: "user", AIMessage: "assistant", SystemMessage: "system"}
+
+
+class ModelNotAvailable(RuntimeError):
+    """The chat model cannot be loaded; the message says how to fix it."""
+
+
+def _role(message: BaseMessage) -> str:
+    if isinstance(message, ChatMessage):
+        return message.role
+    for cls, role in _ROLES.items():
+        if isinstance(message, cls):
+            return role
+    raise ValueError(f"Unsupported message type: {type(message).__name__}")
+
+
+class LlamaCppChatModel(BaseChatModel):
+    """A GGUF chat model run in this process by llama-cpp-python.
+
+    Calls are serialised by a lock. llama.cpp keeps the tokens it evaluated last and
+    re-uses the longest common prefix, so prompts that start with the same system
+    message skip most of the prompt processing on the second question.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    model_path: Path
+    context_size: int = 4096
+    threads: int = 2
+    max_tokens: int = 512
+    temperature: float = 0.0
+    seed: int = 0
+
+    _llama: Any = PrivateAttr(default=None)
+    _lock: threading.RLock = PrivateAttr(default_factory=threading.RLock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp-in-process"
+
+    @property
+    def model_name(self) -> str:
+        return Path(self.model_path).name
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model": self.model_name, "context_size": self.context_size}
+
+    # --- loading ----------------------------------------------------------------------
+    def load(self) -> Any:
+        """Load the model once (lazily: importing llama_cpp and mapping 1 GB takes time)."""
+        with self._lock:
+            if self._llama is None:
+                path = Path(self.model_path)
+                if not path.is_file():
+                    raise ModelNotAvailable(
+                        f"Chat model file not found: {path}. Run 'advisor models fetch' for "
+                        "the default model, or put a GGUF file into models/ and select it "
+                        "with --model."
+                    )
+                try:
+                    from llama_cpp import Llama
+                except ImportError as exc:  # pragma: no cover - depends on the install
+                    raise ModelNotAvailable(
+                        "llama-cpp-python is not installed; run 'make install'."
+                    ) from exc
+                self._llama = Llama(
+                    model_path=str(path),
+                    n_ctx=self.context_size,
+                    n_threads=self.threads,
+                    n_threads_batch=self.threads,
+                    n_batch=512,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            return self._llama
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model sees for ``text`` (no special tokens added)."""
+        llama = self.load()
+        with self._lock:
+            return len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    # --- LangChain interface ----------------------------------------------------------
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        text_parts: list[str] = []
+        last: ChatGenerationChunk | None = None
+        for chunk in self._stream(messages, stop=stop, run_manager=run_manager, **kwargs):
+            text_parts.append(chunk.text)
+            last = chunk
+        message = AIMessage(
+            content="".join(text_parts),
+            usage_metadata=last.message.usage_metadata if last else None,
+            response_metadata=last.message.response_metadata if last else {},
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        payload = [{"role": _role(m), "content": m.content} for m in messages]
+        options = {
+            "max_tokens": kwargs.pop("max_tokens", self.max_tokens),
+            "temperature": kwargs.pop("temperature", self.temperature),
+            "stop": stop,
+            **kwargs,  # e.g. response_format for JSON-schema constrained output
+        }
+        llama = self.load()
+        with self._lock:  # held for the whole generation: one Llama, one caller at a time
+            started = time.perf_counter()
+            first_token_at: float | None = None
+            generated = 0
+            finish_reason = None
+            for part in llama.create_chat_completion(messages=payload, stream=True, **options):
+                choice = part["choices"][0]
+                finish_reason = choice.get("finish_reason") or finish_reason
+                token = choice.get("delta", {}).get("content") or ""
+                if not token:
+                    continue
+                if first_token_at is None:
+                    first_token_at = time.perf_counter()
+                generated += 1
+                if run_manager:
+                    run_manager.on_llm_new_token(token)
+                yield ChatGenerationChunk(message=AIMessageChunk(content=token))
+            ended = time.perf_counter()
+            total_tokens = int(getattr(llama, "n_tokens", 0))
+        prompt_tokens = max(total_tokens - generated, 0)
+        first = (first_token_at or ended) - started
+        decode_s = ended - (first_token_at or ended)
+        timings = {
+            "first_token_s": round(first, 3),
+            "total_s": round(ended - started, 3),
+            "prompt_tokens": prompt_tokens,
+            "generated_tokens": generated,
+            "decode_tokens_per_s": round((generated - 1) / decode_s, 2) if generated > 1 and decode_s > 0 else None,
+        }
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(
+                content="",
+                usage_metadata={
+                    "input_tokens": prompt_tokens,
+                    "output_tokens": generated,
+                    "total_tokens": prompt_tokens + generated,
+                },
+                response_metadata={
+                    "model_name": self.model_name,
+                    "finish_reason": finish_reason,
+                    "timings": timings,
+                },
+            )
+        )

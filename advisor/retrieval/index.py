@@ -1,0 +1,289 @@
+"""The persistent passage index: chromadb on disk, rebuilt aside and swapped in atomically.
+
+Layout under ``index_dir``::
+
+    CURRENT                  name of the build in service (replaced atomically)
+    builds/<build>/chroma/   the chromadb PersistentClient directory
+    builds/<build>/manifest.json, vectors.npy
+
+Why builds are never modified in place: a write to chromadb interrupted mid-flush can
+leave files that crash the next process, and a second client on a directory another
+process has open can hang. A new build goes into a fresh directory; only when it is
+complete does ``CURRENT`` switch to it, so a reader sees the old index or the new one,
+never half of one. The vectors are also kept as a plain array so the next build can
+re-use them for unchanged passages without opening the live chromadb directory.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from advisor.knowledge.chunks import Chunk
+
+COLLECTION = "passages"
+MANIFEST_VERSION = 1
+Progress = Callable[[str, int, int], None]
+
+
+class IndexNotReady(RuntimeError):
+    """The index is missing or unusable; the message says how to fix it."""
+
+
+@dataclass
+class BuildReport:
+    build: str
+    passages: int
+    embedded: int
+    reused: int
+    seconds: float
+    unchanged: bool = False
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _chroma_client(path: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(
+        path=str(path),
+        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+    )
+
+
+class PassageIndex:
+    """Vector search over the passages of the current build."""
+
+    def __init__(self, index_dir: Path, embedding_name: str):
+        self.index_dir = Path(index_dir)
+        self.embedding_name = embedding_name
+        self._lock = threading.Lock()
+        self._opened: str | None = None
+        self._collection = None
+        self._chunks: list[Chunk] = []
+        self._manifest: dict = {}
+
+    # --- state on disk ------------------------------------------------------------------
+    @property
+    def builds_dir(self) -> Path:
+        return self.index_dir / "builds"
+
+    def current_build(self) -> str | None:
+        try:
+            name = (self.index_dir / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name if name and (self.builds_dir / name / "manifest.json").is_file() else None
+
+    def read_manifest(self, build: str | None = None) -> dict | None:
+        build = build or self.current_build()
+        if not build:
+            return None
+        try:
+            return json.loads((self.builds_dir / build / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return None
+
+    def is_current(self, chunks: Sequence[Chunk]) -> bool:
+        """True when the build in service holds exactly these passages, same embedder."""
+        manifest = self.read_manifest()
+        return bool(
+            manifest
+            and manifest.get("version") == MANIFEST_VERSION
+            and manifest.get("embedding") == self.embedding_name
+            and manifest.get("ids") == [c.id for c in chunks]
+        )
+
+    @contextmanager
+    def _build_lock(self):
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.index_dir / ".build.lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # --- building -----------------------------------------------------------------------
+    def build(self, chunks: Sequence[Chunk], embeddings, progress: Progress | None = None,
+              force: bool = False) -> BuildReport:
+        """Index ``chunks`` in a new build and put it in service.
+
+        Vectors of passages the build in service already holds are re-used, and an index
+        that already holds exactly these passages is left alone, unless ``force``.
+        """
+        started = time.perf_counter()
+        ids = [c.id for c in chunks]
+        if len(set(ids)) != len(ids):
+            raise ValueError("duplicate passages: every chunk must be unique")
+        with self._build_lock():
+            if not force and self.is_current(chunks):
+                return BuildReport(self.current_build() or "", len(chunks), 0, len(chunks),
+                                   time.perf_counter() - started, unchanged=True)
+            known = {} if force else self._known_vectors()
+            todo = [c for c in chunks if c.id not in known]
+            fresh: dict[str, list[float]] = {}
+            batch = 16
+            for i in range(0, len(todo), batch):
+                part = todo[i : i + batch]
+                vectors = embeddings.embed_documents([c.embed_text or c.text for c in part])
+                fresh.update({c.id: v for c, v in zip(part, vectors)})
+                if progress:
+                    progress("embedding", min(i + batch, len(todo)), len(todo))
+            vectors = np.asarray([known.get(c.id, fresh.get(c.id)) for c in chunks], dtype=np.float32)
+
+            build = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:8]
+            target = self.builds_dir / build
+            target.mkdir(parents=True)
+            if chunks:
+                client = _chroma_client(target / "chroma")
+                collection = client.create_collection(
+                    COLLECTION,
+                    embedding_function=None,  # never chroma's default: it downloads a model
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+                for i in range(0, len(chunks), 256):
+                    part = chunks[i : i + 256]
+                    collection.add(
+                        ids=[c.id for c in part],
+                        embeddings=vectors[i : i + 256],
+                        documents=[c.text for c in part],
+                        metadatas=[c.to_metadata() for c in part],
+                    )
+                    if progress:
+                        progress("storing", min(i + 256, len(chunks)), len(chunks))
+                del collection, client
+            with open(target / "vectors.npy", "wb") as fh:
+                np.save(fh, vectors)
+            manifest = {
+                "version": MANIFEST_VERSION,
+                "embedding": self.embedding_name,
+                "dimension": int(vectors.shape[1]) if len(chunks) else 0,
+                "ids": ids,
+                "sources": sorted({c.source for c in chunks}),
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }
+            _write_atomic(target / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+            _write_atomic(self.index_dir / "CURRENT", build.encode())  # the commit point
+            self._remove_stale_builds(keep=build)
+        return BuildReport(build, len(chunks), len(todo), len(chunks) - len(todo),
+                           time.perf_counter() - started)
+
+    def _known_vectors(self) -> dict[str, np.ndarray]:
+        build = self.current_build()
+        manifest = self.read_manifest(build)
+        if not manifest or manifest.get("embedding") != self.embedding_name:
+            return {}
+        try:
+            vectors = np.load(self.builds_dir / build / "vectors.npy")
+        except (OSError, ValueError):
+            return {}
+        if len(vectors) != len(manifest["ids"]):
+            return {}
+        return dict(zip(manifest["ids"], vectors))
+
+    def _remove_stale_builds(self, keep: str) -> None:
+        # Keep the new build and the one it replaced (a running server may still be
+        # reading it until its next question); older ones and those left by an
+        # interrupted build go. Build names sort by time.
+        builds = sorted(p for p in self.builds_dir.iterdir() if p.is_dir())
+        complete = [p for p in builds if (p / "manifest.json").is_file() and p.name < keep]
+        spare = complete[-1].name if complete else None
+        for path in builds:
+            if path.name not in (keep, spare):
+                shutil.rmtree(path, ignore_errors=True)
+
+    # --- reading ------------------------------------------------------------------------
+    def open(self) -> None:
+        """Open the build in service (again, if another process swapped in a new one)."""
+        with self._lock:
+            build = self.current_build()
+            if build is None:
+                raise IndexNotReady("No index has been built yet. Run 'advisor ingest --rebuild'.")
+            if build == self._opened:
+                return
+            manifest = self.read_manifest(build) or {}
+            if manifest.get("embedding") != self.embedding_name:
+                raise IndexNotReady(
+                    f"The index was built with the embedding model {manifest.get('embedding')!r}, "
+                    f"not the configured {self.embedding_name!r}. Run 'advisor ingest --rebuild'."
+                )
+            chunks: list[Chunk] = []
+            collection = None
+            if manifest.get("ids"):
+                collection = _chroma_client(self.builds_dir / build / "chroma").get_collection(
+                    COLLECTION, embedding_function=None
+                )
+                got = collection.get(include=["documents", "metadatas"])
+                by_id = {
+                    i: Chunk.from_metadata(d, m)
+                    for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
+                }
+                if set(by_id) != set(manifest["ids"]):
+                    raise IndexNotReady("The index is incomplete. Run 'advisor ingest --rebuild'.")
+                chunks = [by_id[i] for i in manifest["ids"]]
+            self._collection, self._chunks, self._manifest = collection, chunks, manifest
+            self._opened = build
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        self.open()
+        return self._chunks
+
+    @property
+    def manifest(self) -> dict:
+        self.open()
+        return self._manifest
+
+    def vectors(self) -> np.ndarray:
+        """The passage vectors of the build in service, in the order of :attr:`chunks`."""
+        self.open()
+        if not self._chunks:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = np.load(self.builds_dir / self._opened / "vectors.npy")
+        if len(vectors) != len(self._chunks):
+            raise IndexNotReady("The index is incomplete. Run 'advisor ingest --rebuild'.")
+        return vectors
+
+    def search(self, vector: Sequence[float], k: int, stage: int | None = None) -> list[tuple[Chunk, float]]:
+        """The ``k`` nearest passages with cosine similarity, best first."""
+        self.open()
+        if self._collection is None or k <= 0:
+            return []
+        where = {"stage": stage} if stage else None
+        result = self._collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(k, len(self._chunks)),
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (Chunk.from_metadata(doc, meta), 1.0 - float(dist))
+            for doc, meta, dist in zip(
+                result["documents"][0], result["metadatas"][0], result["distances"][0]
+            )
+        ]

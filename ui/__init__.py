@@ -1,0 +1,1 @@
+"""The web interface for managers (a thin layer over :class:`advisor.core.Advisor`)."""
