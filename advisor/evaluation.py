@@ -56,6 +56,18 @@ def load_devset(path: Path = DEFAULT_DEVSET) -> list[DevItem]:
     return [DevItem(**{k: entry.get(k) for k in DevItem.__dataclass_fields__}) for entry in data["questions"]]
 
 
+_LABELS_AND_QUOTES = re.compile(r"\[[^\]]*\]|\([^)]*\)|（[^）]*）|“[^”]*”|\"[^\"]*\"")
+
+
+def answer_language(answer: str) -> str:
+    """The language an answer is written in, ignoring citation labels and quotes.
+
+    An English answer may quote the Chinese original in parentheses and cites Chinese
+    labels; neither makes it a Chinese answer.
+    """
+    return detect_language(_LABELS_AND_QUOTES.sub(" ", answer))
+
+
 def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
@@ -86,7 +98,7 @@ def score_item(item: DevItem, answer, retrieval) -> ItemResult:
         cited_ok = item.stage is None or any(s.stage == item.stage for s in cited)
         if not cited_ok:
             errors.append(f"cited stages {[s.stage for s in cited]}, expected {item.stage}")
-        language_ok = detect_language(answer.answer) == item.language
+        language_ok = answer_language(answer.answer) == item.language
         if not language_ok:
             errors.append(f"answered in the wrong language for a {item.language} question")
     t = answer.timings

@@ -19,6 +19,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 
 from advisor.answering.grounding import ungrounded_figures
 from advisor.answering.prompts import (
+    ANSWER_START,
     NOT_COVERED,
     SCOPE_HINT,
     build_messages,
@@ -104,6 +105,16 @@ def _squash(label: str) -> str:
     return re.sub(r"\s+", "", label)
 
 
+def answer_complete(text: str) -> bool:
+    """A cited paragraph followed by a blank line: the answer is done.
+
+    Small models, after answering, tend to paste the remaining passages under new
+    headings. The answer proper is the first cited paragraph (which may hold a list);
+    stopping there keeps answers short and saves the manager's time.
+    """
+    return text.endswith("\n\n") and bool(cited_labels(text))
+
+
 class AnswerChain:
     """Builds and runs the LCEL retrieval chain over one retriever and one chat model."""
 
@@ -127,14 +138,17 @@ class AnswerChain:
     def _prompt(self, inputs: dict) -> dict:
         retrieval: Retrieval = inputs["retrieval"]
         if not retrieval.covered:
-            return {"messages": [], "passages": []}
+            return {"messages": [], "passages": [], "prefill": "", "tokens": 0}
         count = getattr(self.chat_model, "count_tokens", None)
         budget = self.context_size - self.max_answer_tokens
+        answer_start = getattr(self.chat_model, "supports_prefill", False)
         messages, kept = build_messages(
             retrieval.question, retrieval.language, [p.chunk for p in retrieval.passages],
-            count_tokens=count, token_budget=budget,
+            count_tokens=count, token_budget=budget, answer_start=answer_start,
         )
-        return {"messages": messages, "passages": kept}
+        tokens = sum(count(str(m.content)) for m in messages) if count else 0
+        prefill = ANSWER_START[retrieval.language] if answer_start else ""
+        return {"messages": messages, "passages": kept, "prefill": prefill, "tokens": tokens}
 
     def _route(self, inputs: dict) -> Runnable:
         retrieval: Retrieval = inputs["retrieval"]
@@ -154,20 +168,32 @@ class AnswerChain:
         first_token_s: float | None = None
         model_timings: dict = {}
         usage: dict = {}
+        stopped_early = False
+        prefill, prompt_tokens, generated = "", 0, 0
+        last_token_s: float | None = None
         for chunk in self.runnable.stream({"question": question}):
             if "retrieval" in chunk:
                 retrieval = chunk["retrieval"]
             if "prompt" in chunk and retrieval is not None:
+                prefill = chunk["prompt"]["prefill"]
+                prompt_tokens = chunk["prompt"]["tokens"]
                 sources = self._sources(retrieval, chunk["prompt"]["passages"])
                 yield AnswerEvent("sources", sources=sources)
             message = chunk.get("answer")
             if message is None:
                 continue
             if message.content:
-                if first_token_s is None:
-                    first_token_s = time.perf_counter() - started
+                prefilled = not parts and message.content == prefill
+                if not prefilled:
+                    generated += 1
+                    last_token_s = time.perf_counter() - started
+                    if first_token_s is None:
+                        first_token_s = last_token_s
                 parts.append(message.content)
                 yield AnswerEvent("token", text=message.content)
+                if answer_complete("".join(parts)):
+                    stopped_early = True
+                    break
             if message.response_metadata.get("timings"):
                 model_timings = message.response_metadata["timings"]
             if message.usage_metadata:
@@ -187,13 +213,18 @@ class AnswerChain:
         for source in sources:
             source.cited = _squash(source.label) in cited
         total = time.perf_counter() - started
+        # Timings count what the model generated, not a prefilled answer start; when the
+        # answer was cut short the model never reported, so the chain's own counts stand.
+        decode = None
+        if generated > 1 and last_token_s and first_token_s and last_token_s > first_token_s:
+            decode = round((generated - 1) / (last_token_s - first_token_s), 2)
         timings = {
             "retrieval_s": round(retrieval.seconds, 4),
             "first_token_s": round(first_token_s if first_token_s is not None else total, 3),
             "total_s": round(total, 3),
-            "prompt_tokens": model_timings.get("prompt_tokens", usage.get("input_tokens", 0)),
-            "generated_tokens": model_timings.get("generated_tokens", usage.get("output_tokens", 0)),
-            "decode_tokens_per_s": model_timings.get("decode_tokens_per_s"),
+            "prompt_tokens": model_timings.get("prompt_tokens", usage.get("input_tokens", prompt_tokens)),
+            "generated_tokens": model_timings.get("generated_tokens", usage.get("output_tokens", generated)),
+            "decode_tokens_per_s": model_timings.get("decode_tokens_per_s", decode),
         }
         answer = Answer(question, text, retrieval.language, refused, sources, timings,
                         self.model_name, reason=retrieval.reason)

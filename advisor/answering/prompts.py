@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from advisor.knowledge.chunks import Chunk
 
@@ -31,7 +31,7 @@ Passages:
 [阶段二 · 预期所需时间]
 预期所需时间: 约3至6个月。
 Question: How long does stage 2 take?
-Answer: Stage 2 takes about 3 to 6 months (约3至6个月) [阶段二 · 预期所需时间].
+Answer: According to the document, stage 2 takes about 3 to 6 months (约3至6个月) [阶段二 · 预期所需时间].
 
 Example 2
 Passages:
@@ -40,7 +40,7 @@ Passages:
 ● 团队项目效率提高20%。
 ● 团队协作满意度达到90%。
 Question: 阶段二的KPI是什么?
-Answer: 阶段二的KPI是团队项目效率提高20%,团队协作满意度达到90% [阶段二 · 预期成果与KPI]。"""
+Answer: 根据文档,阶段二的KPI是团队项目效率提高20%,团队协作满意度达到90% [阶段二 · 预期成果与KPI]。"""
 
 NOT_COVERED = {
     "zh": "文档没有涉及这个问题。",
@@ -55,6 +55,10 @@ LANGUAGE_INSTRUCTION = {
     "zh": "请用中文简要回答,每句话后标注段落标签。",
     "en": "Write a short answer in English (not Chinese), with the passage label after each sentence.",
 }
+
+# The first words of the answer, written for the model (see LlamaCppChatModel: a
+# trailing assistant message is continued, not answered).
+ANSWER_START = {"zh": "根据文档,", "en": "According to the document,"}
 
 _LABEL = re.compile(r"\[([^\[\]]{2,80})\]")
 
@@ -73,10 +77,12 @@ def build_messages(
     passages: Sequence[Chunk],
     count_tokens: Callable[[str], int] | None = None,
     token_budget: int | None = None,
+    answer_start: bool = False,
 ) -> tuple[list[BaseMessage], list[Chunk]]:
     """The chat messages for one question, and the passages that fitted the budget.
 
-    Passages are dropped from the end (the least relevant) until the prompt fits
+    With ``answer_start`` the messages end with the first words of the answer, for chat
+    models that continue a trailing assistant message. Passages are dropped from the end (the least relevant) until the prompt fits
     ``token_budget``; a question that does not fit on its own raises :class:`PromptTooLong`.
     """
     kept = list(passages)
@@ -86,6 +92,8 @@ def build_messages(
             f"Passages:\n{body or '(none)'}\n\nQuestion: {question}\n({LANGUAGE_INSTRUCTION[language]})"
         )
         messages: list[BaseMessage] = [SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]
+        if answer_start:
+            messages.append(AIMessage(ANSWER_START[language]))
         if count_tokens is None or token_budget is None:
             return messages, kept
         # Chat-template tokens per message are few; 16 per message covers Qwen's and Llama's.
@@ -105,7 +113,14 @@ def cited_labels(answer: str) -> set[str]:
     return {f"[{m.strip()}]" for m in _LABEL.findall(answer)}
 
 
+_NOT_COVERED_MARKS = ("does not cover", "doesn't cover", "没有涉及", "未涉及")
+
+
 def says_not_covered(answer: str) -> bool:
     """Whether the model itself answered that the passages do not cover the question."""
     text = answer.strip()
-    return any(text.startswith(p.rstrip("。.")) for p in NOT_COVERED.values())
+    for start in ANSWER_START.values():
+        if text.startswith(start):
+            text = text[len(start):].strip()
+    first_sentence = re.split(r"(?<=[。.!?！？])", text, maxsplit=1)[0].lower()
+    return any(mark in first_sentence for mark in _NOT_COVERED_MARKS)

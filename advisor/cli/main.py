@@ -77,6 +77,10 @@ def ask(question: str | None, as_json: bool, batch, settings) -> None:
     if (question is None) == (batch is None):
         raise click.UsageError("Give either a QUESTION or --batch FILE.")
     with friendly_errors():
+        if question is not None:
+            from advisor.answering.question import clean_question
+
+            clean_question(question, settings.max_question_chars)  # fail before any loading
         advisor = _advisor(settings)
         _prepare_index(advisor, quiet=True)
         if batch is not None:

@@ -51,6 +51,7 @@ class Chunk:
             "stage": self.stage or 0,
             "start": self.start,
             "end": self.end,
+            "embed_text": self.embed_text,
         }
 
     @classmethod
@@ -63,7 +64,7 @@ class Chunk:
             start=int(meta["start"]),
             end=int(meta["end"]),
             stage=int(meta["stage"]) or None,
-            embed_text=embed_text,
+            embed_text=embed_text or meta.get("embed_text", ""),
         )
 
     def to_dict(self) -> dict:

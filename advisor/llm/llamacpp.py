@@ -62,7 +62,15 @@ class LlamaCppChatModel(BaseChatModel):
     seed: int = 0
 
     _llama: Any = PrivateAttr(default=None)
-    _lock: threading.RLock = PrivateAttr(default_factory=threading.RLock)
+    _formatter: Any = PrivateAttr(default=None)
+    # A plain Lock, not an RLock: LangChain may close a stream (when the caller stops
+    # reading early) from another thread than the one that opened it, and only a plain
+    # Lock may be released by another thread.
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _load_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    # A trailing assistant message is continued (see _stream); the chain uses this.
+    supports_prefill: bool = True
 
     @property
     def _llm_type(self) -> str:
@@ -79,7 +87,7 @@ class LlamaCppChatModel(BaseChatModel):
     # --- loading ----------------------------------------------------------------------
     def load(self) -> Any:
         """Load the model once (lazily: importing llama_cpp and mapping 1 GB takes time)."""
-        with self._lock:
+        with self._load_lock:
             if self._llama is None:
                 path = Path(self.model_path)
                 if not path.is_file():
@@ -104,6 +112,25 @@ class LlamaCppChatModel(BaseChatModel):
                     verbose=False,
                 )
             return self._llama
+
+    def _format(self, payload: list[dict]):
+        """The model's own chat template applied to ``payload`` (prompt and stop words)."""
+        llama = self.load()
+        if self._formatter is None:
+            from llama_cpp import llama_chat_format
+
+            template = llama.metadata.get("tokenizer.chat_template")
+            if not template:
+                raise ModelNotAvailable(f"{self.model_name} has no chat template in its metadata.")
+            eos, bos = llama.token_eos(), llama.token_bos()
+            text_of = llama._model.token_get_text
+            self._formatter = llama_chat_format.Jinja2ChatFormatter(
+                template=template,
+                eos_token=text_of(eos) if eos != -1 else "",
+                bos_token=text_of(bos) if bos != -1 else "",
+                stop_token_ids=[eos],
+            )
+        return self._formatter(messages=payload)
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for ``text`` (no special tokens added)."""
@@ -138,6 +165,12 @@ class LlamaCppChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
+        # A trailing assistant message is a prefill: the answer continues from its text.
+        # Small models follow "answer in English" far more reliably when the answer
+        # already starts in English.
+        prefill = ""
+        if messages and isinstance(messages[-1], AIMessage):
+            prefill, messages = str(messages[-1].content), messages[:-1]
         payload = [{"role": _role(m), "content": m.content} for m in messages]
         options = {
             "max_tokens": kwargs.pop("max_tokens", self.max_tokens),
@@ -151,10 +184,18 @@ class LlamaCppChatModel(BaseChatModel):
             first_token_at: float | None = None
             generated = 0
             finish_reason = None
-            for part in llama.create_chat_completion(messages=payload, stream=True, **options):
+            if prefill:
+                formatted = self._format(payload)
+                options["stop"] = [*(stop or []), *formatted.stop] if formatted.stop else stop
+                parts = llama.create_completion(prompt=formatted.prompt + prefill, stream=True, **options)
+                yield ChatGenerationChunk(message=AIMessageChunk(content=prefill))
+            else:
+                parts = llama.create_chat_completion(messages=payload, stream=True, **options)
+            for part in parts:
                 choice = part["choices"][0]
                 finish_reason = choice.get("finish_reason") or finish_reason
-                token = choice.get("delta", {}).get("content") or ""
+                token = choice.get("text") if prefill else choice.get("delta", {}).get("content")
+                token = token or ""
                 if not token:
                     continue
                 if first_token_at is None:

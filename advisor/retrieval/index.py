@@ -142,6 +142,7 @@ class PassageIndex:
             raise ValueError("duplicate passages: every chunk must be unique")
         with self._build_lock():
             if not force and self.is_current(chunks):
+                self._remove_stale_builds(keep=self.current_build() or "", incomplete_only=True)
                 return BuildReport(self.current_build() or "", len(chunks), 0, len(chunks),
                                    time.perf_counter() - started, unchanged=True)
             known = {} if force else self._known_vectors()
@@ -156,7 +157,9 @@ class PassageIndex:
                     progress("embedding", min(i + batch, len(todo)), len(todo))
             vectors = np.asarray([known.get(c.id, fresh.get(c.id)) for c in chunks], dtype=np.float32)
 
-            build = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:8]
+            previous = self.current_build()
+            # Nanoseconds in the name: builds sort by creation even within one second.
+            build = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
             target = self.builds_dir / build
             target.mkdir(parents=True)
             if chunks:
@@ -189,7 +192,7 @@ class PassageIndex:
             }
             _write_atomic(target / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
             _write_atomic(self.index_dir / "CURRENT", build.encode())  # the commit point
-            self._remove_stale_builds(keep=build)
+            self._remove_stale_builds(keep=build, previous=previous)
         return BuildReport(build, len(chunks), len(todo), len(chunks) - len(todo),
                            time.perf_counter() - started)
 
@@ -206,16 +209,19 @@ class PassageIndex:
             return {}
         return dict(zip(manifest["ids"], vectors))
 
-    def _remove_stale_builds(self, keep: str) -> None:
-        # Keep the new build and the one it replaced (a running server may still be
-        # reading it until its next question); older ones and those left by an
-        # interrupted build go. Build names sort by time.
-        builds = sorted(p for p in self.builds_dir.iterdir() if p.is_dir())
-        complete = [p for p in builds if (p / "manifest.json").is_file() and p.name < keep]
-        spare = complete[-1].name if complete else None
-        for path in builds:
-            if path.name not in (keep, spare):
-                shutil.rmtree(path, ignore_errors=True)
+    def _remove_stale_builds(self, keep: str, previous: str | None = None,
+                             incomplete_only: bool = False) -> None:
+        # Keep the build in service and the one it replaced (a running server may still
+        # be reading it until its next question); older ones and those left by an
+        # interrupted build go. Called with the build lock held.
+        if not self.builds_dir.is_dir():
+            return
+        for path in self.builds_dir.iterdir():
+            if not path.is_dir() or path.name in (keep, previous):
+                continue
+            if incomplete_only and (path / "manifest.json").is_file():
+                continue
+            shutil.rmtree(path, ignore_errors=True)
 
     # --- reading ------------------------------------------------------------------------
     def open(self) -> None:

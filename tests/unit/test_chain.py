@@ -1,0 +1,106 @@
+"""Streaming answers through the real retrieval chain with a scripted chat model."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from advisor.answering.prompts import SYSTEM_PROMPT
+from advisor.answering.question import QuestionError
+from tests.fakes import pieces
+
+REPLY = "阶段三一般需要约6个月至1年 [阶段三 · 预期所需时间]。"
+
+
+def test_stream_gives_sources_then_tokens_then_done(make_advisor):
+    advisor = make_advisor(REPLY)
+    events = list(advisor.stream("阶段三需要多长时间?"))
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "sources" and kinds[-1] == "done"
+    assert kinds.count("sources") == 1 and kinds.count("done") == 1
+    assert set(kinds[1:-1]) == {"token"} and len(kinds) > 5  # streamed in pieces
+    assert "".join(e.text for e in events if e.kind == "token") == REPLY
+    answer = events[-1].answer
+    assert answer.answer == REPLY and not answer.refused and answer.language == "zh"
+    assert events[0].sources == answer.sources
+    assert answer.model == "scripted-test-model"
+
+
+def test_the_model_sees_the_system_prompt_and_the_retrieved_passages(make_advisor):
+    advisor = make_advisor(REPLY, REPLY)
+    advisor.ask("阶段三需要多长时间?")
+    advisor.ask("How long does stage 3 take?")
+    first, second = advisor.chat_model.history
+    assert isinstance(first[0], SystemMessage) and first[0].content == SYSTEM_PROMPT
+    assert second[0].content == first[0].content
+    assert isinstance(first[1], HumanMessage)
+    assert "[阶段三 · 预期所需时间]\n预期所需时间: 约6个月至1年。" in first[1].content
+    assert "阶段三需要多长时间?" in first[1].content
+    assert "in English" in second[1].content
+
+
+def test_cited_flags_follow_the_labels_in_the_answer(make_advisor):
+    answer = make_advisor(REPLY).ask("阶段三需要多长时间?")
+    cited = [s for s in answer.sources if s.cited]
+    assert [(s.stage, s.section) for s in cited] == [(3, "duration")]
+    assert len(answer.sources) > 1, "the other passages are listed but not cited"
+
+
+def test_timings_are_reported(make_advisor):
+    answer = make_advisor(REPLY).ask("阶段三需要多长时间?")
+    t = answer.timings
+    for key in ("retrieval_s", "first_token_s", "total_s", "prompt_tokens", "generated_tokens"):
+        assert key in t
+    assert 0 < t["retrieval_s"] <= t["total_s"]
+    assert t["first_token_s"] <= t["total_s"]
+    assert t["prompt_tokens"] > 100  # system prompt and passages, counted by the model
+    assert t["generated_tokens"] == len(pieces(REPLY))  # what the model streamed
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样?", "What's the weather in Paris?", "阶段六是什么?"])
+def test_off_topic_question_is_refused_without_calling_the_model(make_advisor, question):
+    advisor = make_advisor()  # no reply scripted: a model call would raise
+    events = list(advisor.stream(question))
+    answer = events[-1].answer
+    assert answer.refused and answer.sources == []
+    assert advisor.chat_model.history == []
+    assert events[0].kind == "sources" and events[0].sources == []
+    assert answer.answer  # a fixed sentence, in the question's language
+    assert answer.reason
+
+
+def test_the_model_saying_not_covered_is_a_refusal(make_advisor):
+    answer = make_advisor("The document does not cover this.").ask("How long does stage 3 take?")
+    assert answer.refused
+    assert not any(s.cited for s in answer.sources)
+
+
+def test_an_answer_with_invented_figures_is_withdrawn(make_advisor):
+    advisor = make_advisor("Stage 3 takes 27 months and costs 480000 yuan [阶段三 · 预期所需时间].")
+    events = list(advisor.stream("How long does stage 3 take?"))
+    kinds = [e.kind for e in events]
+    assert "retract" in kinds and kinds.index("retract") == len(kinds) - 2
+    answer = events[-1].answer
+    assert answer.refused and "27" in answer.answer and "480000" in answer.answer
+    assert answer.answer == next(e.text for e in events if e.kind == "retract")
+
+
+def test_answer_to_dict_shape(make_advisor):
+    data = make_advisor(REPLY).ask("阶段三需要多长时间?").to_dict()
+    assert set(data) == {"question", "answer", "language", "refused", "sources", "timings", "model"}
+    assert data["sources"]
+    for source in data["sources"]:
+        assert {"id", "stage", "section", "source", "text", "score"} <= set(source)
+        assert source["stage"] is None or (isinstance(source["stage"], int) and 1 <= source["stage"] <= 5)
+        assert isinstance(source["score"], float)
+    import json
+
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
+def test_bad_questions_fail_before_any_work(make_advisor, question):
+    advisor = make_advisor()
+    with pytest.raises(QuestionError):
+        next(advisor.stream(question))
+    assert advisor.chat_model.history == []

@@ -1,0 +1,165 @@
+"""The ``advisor`` command line, run with click's CliRunner and a scripted chat model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import main as cli_main
+from advisor.cli.main import cli
+from advisor.container import build_advisor
+from tests.fakes import ScriptedChatModel
+
+REPLY = "阶段三一般需要约6个月至1年 [阶段三 · 预期所需时间]。"
+
+
+@pytest.fixture
+def model():
+    return ScriptedChatModel()
+
+
+@pytest.fixture
+def runner(private_root, monkeypatch, e5, model):
+    """A CliRunner whose advisor uses a copy of the session index and the scripted model."""
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(private_root / "data"))
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(private_root / "cache"))
+    monkeypatch.setenv("ADVISOR_MODELS_DIR", str(private_root / "models"))
+    built = []
+
+    def advisor(settings):
+        assert settings.data_dir == private_root / "data"
+        built.append(settings)
+        return build_advisor(settings, chat_model=model, embeddings=e5)
+
+    monkeypatch.setattr(cli_main, "_advisor", advisor)
+    runner = CliRunner()
+    runner.settings_seen = built
+    return runner
+
+
+def test_ask_json_prints_one_object(runner, model):
+    model.enqueue(REPLY)
+    result = runner.invoke(cli, ["ask", "--json", "阶段三需要多长时间?"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert set(data) == {"question", "answer", "language", "refused", "sources", "timings", "model"}
+    assert data["answer"] == REPLY and data["refused"] is False
+    assert data["sources"] and all({"id", "stage", "section", "source", "text", "score"} <= set(s)
+                                   for s in data["sources"])
+    assert any(s["cited"] and s["stage"] == 3 and s["section"] == "duration" for s in data["sources"])
+
+
+def test_ask_streams_text_and_sources(runner, model):
+    model.enqueue(REPLY)
+    result = runner.invoke(cli, ["ask", "阶段三需要多长时间?"])
+    assert result.exit_code == 0, result.output
+    assert REPLY in result.stdout
+    assert "Sources:" in result.stdout and "* [阶段三 · 预期所需时间]" in result.stdout
+
+
+def test_ask_batch_json_one_object_per_line_in_order(runner, model):
+    model.enqueue(REPLY)
+    lines = ["阶段三需要多长时间?", "", "x" * 10_000]
+    result = runner.invoke(cli, ["ask", "--json", "--batch", "-"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(objects) == 3
+    assert objects[0]["answer"] == REPLY and "error" not in objects[0]
+    assert objects[1]["question"] == "" and "empty" in objects[1]["error"]
+    assert objects[2]["question"] == "x" * 10_000 and "2,000" in objects[2]["error"]
+    assert len(model.history) == 1
+
+
+def test_ask_empty_question_is_a_clean_error(runner, model):
+    result = runner.invoke(cli, ["ask", ""])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error:") and "empty" in result.stderr
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert model.history == []
+
+
+def test_ask_needs_a_question_or_a_batch(runner):
+    result = runner.invoke(cli, ["ask"])
+    assert result.exit_code == 2 and "Give either a QUESTION or --batch" in result.stderr
+
+
+def test_settings_flags_reach_the_advisor(runner, model):
+    model.enqueue(REPLY)
+    result = runner.invoke(cli, ["ask", "--json", "--top-k", "2", "阶段三需要多长时间?"])
+    assert result.exit_code == 0, result.output
+    assert runner.settings_seen[-1].top_k == 2
+    assert len(json.loads(result.stdout)["sources"]) <= 2
+
+
+def test_an_invalid_flag_value_is_a_usage_error(runner):
+    result = runner.invoke(cli, ["ask", "--top-k", "0", "q"])
+    assert result.exit_code == 2 and "Invalid setting" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_ingest_list_add_and_remove(runner, private_root, tmp_path):
+    result = runner.invoke(cli, ["ingest", "--list"])
+    assert result.exit_code == 0, result.output
+    assert "stage_document" in result.stdout and "38 passages" in result.stdout
+
+    doc = tmp_path / "ai-policy.md"
+    doc.write_text("# AI policy\n\nCustomer data stays on our own servers. 客户数据不得上传到公共服务。\n",
+                   encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", str(doc)])
+    assert result.exit_code == 0, result.output
+    assert "Added 1 document(s)" in result.stdout and "1 embedded" in result.stdout
+    assert (private_root / "data" / "documents" / "ai-policy.md").is_file()
+
+    result = runner.invoke(cli, ["ingest", "--list"])
+    assert "ai-policy.md" in result.stdout and "(company)" in result.stdout
+
+    result = runner.invoke(cli, ["ingest", "--remove", "ai-policy.md"])
+    assert result.exit_code == 0, result.output
+    assert "Removed ai-policy.md" in result.stdout
+    result = runner.invoke(cli, ["ingest", "--list"])
+    assert "ai-policy.md" not in result.stdout and "stage_document" in result.stdout
+
+
+def test_ingest_an_unsupported_file_adds_nothing(runner, private_root, tmp_path):
+    bad = tmp_path / "bad.exe"
+    bad.write_bytes(b"MZ\x90\x00")
+    result = runner.invoke(cli, ["ingest", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error:") and "bad.exe" in result.stderr and "unsupported" in result.stderr
+    assert "Traceback" not in result.output
+    documents = private_root / "data" / "documents"
+    assert not documents.exists() or list(documents.iterdir()) == []
+
+
+def test_ingest_remove_unknown_document(runner):
+    result = runner.invoke(cli, ["ingest", "--remove", "nope.md"])
+    assert result.exit_code == 2 and "No company document named 'nope.md'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["ask"], ["chat"], ["ingest"], ["models"], ["models", "fetch"], ["models", "list"], ["doctor"]],
+)
+def test_help_works_for_every_command(command):
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Usage:")
+
+
+def test_chat_answers_and_exits(runner, model):
+    model.enqueue(REPLY)
+    result = runner.invoke(cli, ["chat"], input="阶段三需要多长时间?\nexit\n")
+    assert result.exit_code == 0, result.output
+    assert REPLY in result.stdout
+    assert len(model.history) == 1
+
+
+def test_chat_reports_a_bad_question_and_goes_on(runner, model):
+    model.enqueue(REPLY)
+    result = runner.invoke(cli, ["chat"], input="x" * 3000 + "\n阶段三需要多长时间?\n")
+    assert result.exit_code == 0, result.output
+    assert "limit is 2,000" in result.stdout and REPLY in result.stdout

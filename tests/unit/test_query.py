@@ -1,0 +1,65 @@
+"""What a question tells before any model runs: its language and the stage it names."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.retrieval.query import detect_language, detect_stage
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("阶段三需要多长时间?", "zh"),
+        ("How long does stage 3 take?", "en"),
+        ("阶段三的KPI是什么?", "zh"),  # English words inside Chinese stay Chinese
+        ("我们公司怎么用AI和ChatGPT?", "zh"),
+        ("What are the KPIs of stage 4?", "en"),
+        # Decided: one CJK character weighs as much as one English word, so three
+        # characters outweigh "What is". The answer then comes in Chinese.
+        ("What is 阶段三?", "zh"),
+        ("What does the article say about 降本增效 in stage three?", "en"),
+        ("", "en"),
+        ("12345 ???", "en"),
+    ],
+)
+def test_detect_language(question, language):
+    assert detect_language(question) == language
+
+
+@pytest.mark.parametrize(
+    ("question", "stage"),
+    [
+        ("阶段三需要多长时间?", 3),
+        ("第三阶段的目标", 3),
+        ("第3阶段怎么做", 3),
+        ("第 3 个阶段", 3),
+        ("阶段 3 的KPI", 3),
+        ("How long does stage 3 take?", 3),
+        ("Stage three", 3),
+        ("What happens in the third stage?", 3),
+        ("phase 2 budget", 2),
+        ("STAGE 5", 5),
+        ("the last stage", 5),
+        ("最后一个阶段是什么", 5),
+        ("阶段六是什么?", 6),
+        ("What is stage 6?", 6),
+    ],
+)
+def test_detect_stage(question, stage):
+    assert detect_stage(question) == stage
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which stage am I in",
+        "我们处于哪一阶段?",
+        "阶段一般需要多久?",  # 阶段一般 = "a stage generally", not stage 1
+        "How many stages are there?",
+        "backstage 3",  # a word that only contains 'stage'
+        "",
+    ],
+)
+def test_no_stage_named(question):
+    assert detect_stage(question) is None

@@ -1,0 +1,57 @@
+"""Checking and cleaning a question before any work is spent on it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from advisor.answering.question import QuestionError, clean_question
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\t\n  \n", "\x00\x07", "\u202e\u200f"])
+def test_empty_questions_are_refused(text):
+    with pytest.raises(QuestionError, match="empty"):
+        clean_question(text, 2000)
+
+
+def test_not_text_is_refused():
+    with pytest.raises(QuestionError):
+        clean_question(None, 2000)  # type: ignore[arg-type]
+
+
+def test_a_pasted_book_is_refused_fast_with_the_limit():
+    text = "阶段三需要多长时间?" * 10_000  # 100,000 characters
+    started = time.perf_counter()
+    with pytest.raises(QuestionError) as info:
+        clean_question(text, 2000)
+    assert time.perf_counter() - started < 0.1
+    assert "2,000" in str(info.value) and "100,000" in str(info.value)
+
+
+def test_just_over_the_limit_is_refused_and_at_the_limit_accepted():
+    assert clean_question("a" * 2000, 2000) == "a" * 2000
+    with pytest.raises(QuestionError, match="limit is 2,000"):
+        clean_question("a" * 2001, 2000)
+
+
+def test_control_nul_and_direction_overrides_are_removed():
+    dirty = "阶段三\x00需要\u202e多长\u2066时间\x1b?\u200f\ufeff"
+    assert clean_question(dirty, 2000) == "阶段三需要多长时间?"
+
+
+def test_spaces_are_collapsed_and_trimmed_but_newlines_kept():
+    assert clean_question("  How   long\t\tdoes stage 3 take?  ", 2000) == "How long does stage 3 take?"
+    assert clean_question("line one\nline two", 2000) == "line one\nline two"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["阶段三需要多长时间?", "How long does stage 3 take?", "KPI: 15%-20% (阶段一) — ok?", "Café ünïcode"],
+)
+def test_normal_text_is_unchanged(text):
+    assert clean_question(text, 2000) == text
+
+
+def test_text_is_nfc_normalised():
+    assert clean_question("Cafe\u0301", 2000) == "Caf\u00e9"
