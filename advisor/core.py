@@ -14,6 +14,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from advisor.answering.chain import Answer, AnswerChain, AnswerEvent
@@ -69,6 +70,7 @@ class Advisor:
         self.chain = chain
         self.embeddings = embeddings
         self.chat_model = chat_model
+        self._questionnaire = None
 
     # --- answering ---------------------------------------------------------------------
     def stream(self, question: str) -> Iterator[AnswerEvent]:
@@ -78,8 +80,58 @@ class Advisor:
         over-long question before any work is done.
         """
         cleaned = clean_question(question, self.settings.max_question_chars)
+        from advisor.diagnosis.chat import asks_for_next_steps, describes_company
+
+        if describes_company(cleaned) or asks_for_next_steps(cleaned):
+            yield from self._stream_diagnosis(cleaned)
+            return
         self.ensure_index()
         yield from self.chain.stream(cleaned)
+
+    def _stream_diagnosis(self, message: str) -> Iterator[AnswerEvent]:
+        """Answer "what should we do next?" from the company's stage (see diagnosis.chat)."""
+        import time
+
+        from advisor.answering.chain import Source
+        from advisor.diagnosis import chat
+        from advisor.retrieval.query import detect_language
+
+        started = time.perf_counter()
+        language = detect_language(message)
+        assessment = None
+        if chat.describes_company(message):
+            assessment = self.assess_profile(message)
+            assumption = chat.assumption_from_message(language)
+        else:
+            saved = self.history().assessments()
+            if saved:
+                latest = saved[-1]
+                assessment = self.assess(latest.answers)
+                assumption = chat.assumption_from_history(latest, language)
+        sources: list[Source] = []
+        if assessment is None:
+            text = chat.no_assessment_yet(language)
+        else:
+            text = chat.roadmap_answer(assessment, language, assumption)
+            seen = set()
+            for c in assessment.roadmap.citations:
+                if (c.label, c.quote) in seen:
+                    continue
+                seen.add((c.label, c.quote))
+                sources.append(Source(f"{c.stage}-{c.section}-{len(seen)}", c.stage, c.section,
+                                      c.label.strip("[]").split(" · ")[-1], c.label, "stage_document",
+                                      c.quote, 1.0, cited=c.label in text))
+        yield AnswerEvent("sources", sources=sources)
+        first = time.perf_counter() - started
+        for line in text.splitlines(keepends=True):
+            yield AnswerEvent("token", text=line)
+        total = time.perf_counter() - started
+        timings = {"retrieval_s": 0.0, "first_token_s": round(first, 3), "total_s": round(total, 3),
+                   "prompt_tokens": 0, "generated_tokens": 0, "decode_tokens_per_s": None}
+        if assessment is not None and assessment.extraction is not None:
+            timings["extraction_s"] = round(assessment.extraction.seconds, 2)
+        answer = Answer(message, text, language, False, sources, timings, self.chain.model_name)
+        yield AnswerEvent("done", answer=answer)
 
     def ask(self, question: str) -> Answer:
         """The complete answer to one question."""
@@ -168,3 +220,48 @@ class Advisor:
         for path in self.company_document_paths():
             infos.append(DocumentInfo(path.name, counts.get(path.name, 0), path, False))
         return infos
+
+    # --- diagnosis -----------------------------------------------------------------------
+    @property
+    def questionnaire(self):
+        from advisor.diagnosis import Questionnaire
+
+        if self._questionnaire is None:
+            self._questionnaire = Questionnaire(self.stage_book)
+        return self._questionnaire
+
+    def history(self):
+        """The local record of assessments and KPI check-ins (SQLite in the data directory)."""
+        from advisor.diagnosis import AssessmentHistory
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return AssessmentHistory(self.settings.data_dir / "assessments.sqlite", self.stage_book)
+
+    def assess(self, answers: dict, company: str | None = None, on: date | None = None):
+        """Diagnose the stage from questionnaire answers and plan the next steps.
+
+        With ``company`` the assessment is saved to the history. Raises
+        :class:`~advisor.diagnosis.AnswerError` listing every bad answer.
+        """
+        from advisor.diagnosis import build_roadmap, diagnose
+        from advisor.diagnosis.assessment import Assessment
+
+        validated = self.questionnaire.validate_answers(answers)
+        roadmap = build_roadmap(self.stage_book, diagnose(self.stage_book, validated, self.questionnaire))
+        assessment = Assessment(validated, roadmap)
+        if company:
+            assessment.history_id = self.history().save(
+                company, on or date.today(), validated.to_dict(), roadmap.to_dict()
+            )
+        return assessment
+
+    def assess_profile(self, profile: str, company: str | None = None, on: date | None = None,
+                       on_answer=None):
+        """Diagnose from a free-text description: the model reads the answers, one criterion
+        at a time; the same deterministic scoring as the questionnaire places the company."""
+        from advisor.diagnosis.extraction import ProfileReader
+
+        extraction = ProfileReader(self.chat_model, self.questionnaire).read(profile, on_answer)
+        assessment = self.assess(extraction.questionnaire_answers(), company, on)
+        assessment.extraction = extraction
+        return assessment

@@ -243,6 +243,16 @@ def doctor(full_hash: bool, fix: bool, settings) -> None:
     sys.exit(1 if failed or advisor is None else 0)
 
 
+def _register_diagnosis() -> None:
+    from advisor.cli.assess import assess, history, report
+
+    for command in (assess, report, history):
+        cli.add_command(command)
+
+
+_register_diagnosis()
+
+
 def main() -> None:
     cli(prog_name="advisor")
 

@@ -78,8 +78,12 @@ class Target(_Model):
 
 
 class KPI(_Model):
-    """An expected result of a stage (预期成果与KPI)."""
+    """An expected result of a stage (预期成果与KPI).
 
+    ``id`` is optional and stable (snake_case): KPI check-ins are stored against it.
+    """
+
+    id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     name: Bilingual
     target: Target | None = None
     section: SectionKey
@@ -101,6 +105,28 @@ class Period(Item):
         return self
 
 
+class CriterionNumber(_Model):
+    """A measured figure an answer may carry, and the level that meets the criterion."""
+
+    unit: str = Field(min_length=1)
+    target_min: float
+
+
+class Criterion(_Model):
+    """A question that tells whether a company has done what moving on from a stage needs.
+
+    Criteria come from the stage's KPIs and its "moving to the next stage" text; ``key``
+    marks those the diagnosis should ask about first when they are left unanswered.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id answers are keyed by.")
+    question: Bilingual
+    section: SectionKey
+    quote: str = Field(min_length=1, description="A verbatim substring of the document.")
+    key: bool = False
+    number: CriterionNumber | None = None
+
+
 class Stage(_Model):
     """One of the five stages of AI adoption."""
 
@@ -117,6 +143,7 @@ class Stage(_Model):
     cautions: list[Item] = []
     transition: list[Item] = Field(min_length=1)
     examples: list[Example] = []
+    criteria: list[Criterion] = []
 
     def items(self) -> Iterator[Item | KPI]:
         """Every quoted fact of this stage, in file order."""
@@ -172,13 +199,34 @@ class StageBook(_Model):
             yield from stage.items()
         yield from self.principles
 
+    def criteria(self) -> Iterator[tuple[Stage, Criterion]]:
+        """Every criterion for moving on, with its stage, in stage order."""
+        for stage in self.stages:
+            for criterion in stage.criteria:
+                yield stage, criterion
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> StageBook:
+        # Stored answers and KPI check-ins are keyed by these ids; a duplicate would
+        # silently merge two questions.
+        for what, ids in (
+            ("criterion", [c.id for _, c in self.criteria()]),
+            ("KPI", [k.id for s in self.stages for k in s.kpis if k.id]),
+        ):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {what} ids: {', '.join(dupes)}")
+        return self
+
     def validate_quotes(self, document_text: str) -> list[str]:
         """The quotes that are not verbatim substrings of ``document_text``.
 
         The comparison is exact: a quote that differs only in punctuation width or
         spacing would not be found by a reader searching the document either.
         """
-        return [item.quote for item in self.items() if item.quote not in document_text]
+        quoted = [item.quote for item in self.items()]
+        quoted += [criterion.quote for _, criterion in self.criteria()]
+        return [quote for quote in quoted if quote not in document_text]
 
 
 class StageBookError(ValueError):

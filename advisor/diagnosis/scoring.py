@@ -1,0 +1,193 @@
+"""Deterministic stage diagnosis from questionnaire answers.
+
+The rule is the document's own question, "which stage are you in?", read literally: a
+company is in the first stage whose criteria for moving on are not all met. No model is
+involved, so the same answers always give the same diagnosis.
+
+When is a criterion met?
+  * if the answer carries a number and the criterion has a numeric target, the number
+    decides (``number >= target_min``): a measured figure beats a feeling;
+  * otherwise only ``yes`` meets it. ``partly`` and ``no`` do not; ``unknown`` does not
+    either, but it is listed separately with the question to ask next.
+
+Confidence (0-1), transparent on purpose so a manager can see why it is low::
+
+    relevant   = the criteria of stages 1..current (what placed the company here)
+    weight     = 2 for a key criterion, 1 otherwise
+    coverage   = weight of relevant criteria answered (not unknown) / weight of all relevant
+    later      = the criteria of the stages after the current one
+    inconsistency = (later criteria met) / len(later)         (0 when current is stage 5)
+    confidence = round(coverage * (1 - 0.5 * inconsistency), 2)
+
+So unanswered questions about the stages that decide the placement lower it, and so does
+a later-stage criterion met while an earlier one is not (e.g. "we launched an AI product"
+but "the leader does not use AI"), which suggests the answers or the placement are off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from advisor.diagnosis.citations import Citation
+from advisor.diagnosis.gates import Gate, find_gates
+from advisor.diagnosis.questionnaire import Answer, Answers, Question, Questionnaire
+from advisor.knowledge.stages import Bilingual, StageBook
+
+KEY_WEIGHT = 2
+"""A key criterion counts double in the coverage part of the confidence."""
+
+INCONSISTENCY_PENALTY = 0.5
+"""The share of confidence lost when every later-stage criterion is met out of order."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An answered criterion: what was said, whether it meets the bar, and the source."""
+
+    question: Question
+    answer: Answer
+    met: bool
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.question.id,
+            "stage": self.question.stage,
+            "key": self.question.key,
+            "question": {"zh": self.question.text.zh, "en": self.question.text.en},
+            "answer": self.answer.value,
+            "number": self.answer.number,
+            "target": _target_text(self.question),
+            "met": self.met,
+            "source": self.question.citation.label,
+            "quote": self.question.citation.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A criterion left unknown; ``question`` is what to ask the manager next."""
+
+    question: Question
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.question.id,
+            "stage": self.question.stage,
+            "key": self.question.key,
+            "ask": {"zh": self.question.text.zh, "en": self.question.text.en},
+            "source": self.question.citation.label,
+            "quote": self.question.citation.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Where a company stands, how sure we are, and on what evidence."""
+
+    stage: int
+    stage_title: Bilingual
+    confidence: float
+    confidence_basis: Mapping[str, float | int]
+    evidence: tuple[Evidence, ...]
+    unknown: tuple[Unknown, ...]
+    gates: tuple[Gate, ...]
+    inconsistent: tuple[str, ...]
+    """Ids of later-stage criteria met although the current stage's are not."""
+
+    @property
+    def met(self) -> dict[str, bool]:
+        return {e.question.id: e.met for e in self.evidence}
+
+    @property
+    def citations(self) -> list[Citation]:
+        cited = [e.question.citation for e in self.evidence] + [u.question.citation for u in self.unknown]
+        return cited + [c for gate in self.gates for c in gate.citations]
+
+    def to_dict(self) -> dict:
+        return {
+            "stage": self.stage,
+            "stage_title": {"zh": self.stage_title.zh, "en": self.stage_title.en},
+            "confidence": self.confidence,
+            "confidence_basis": dict(self.confidence_basis),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "unknown": [u.to_dict() for u in self.unknown],
+            "gates": [g.to_dict() for g in self.gates],
+            "inconsistent": list(self.inconsistent),
+        }
+
+
+def is_met(question: Question, answer: Answer) -> bool:
+    """Whether ``answer`` meets ``question``'s criterion (see the module docstring)."""
+    if answer.number is not None and question.number is not None:
+        return answer.number >= question.number.target_min
+    return answer.value == "yes"
+
+
+def is_unknown(answer: Answer) -> bool:
+    """No information at all: ``unknown`` and no figure either."""
+    return answer.value == "unknown" and answer.number is None
+
+
+def diagnose(book: StageBook, answers: Answers, questionnaire: Questionnaire | None = None) -> Diagnosis:
+    """Place a company in a stage from its validated answers."""
+    questionnaire = questionnaire or Questionnaire(book)
+    questions = questionnaire.questions
+    met = {q.id: is_met(q, answers.get(q.id)) for q in questions}
+
+    stage = 5  # all criteria met: the last stage, which the document names no successor to
+    for s in book.stages:
+        if not all(met[q.id] for q in questions if q.stage == s.id):
+            stage = s.id
+            break
+
+    relevant = [q for q in questions if q.stage <= stage]
+    later = [q for q in questions if q.stage > stage]
+    weight_all = sum(_weight(q) for q in relevant)
+    weight_known = sum(_weight(q) for q in relevant if not is_unknown(answers.get(q.id)))
+    coverage = weight_known / weight_all if weight_all else 1.0
+    inconsistent = tuple(q.id for q in later if met[q.id])
+    inconsistency = len(inconsistent) / len(later) if later else 0.0
+    confidence = round(coverage * (1 - INCONSISTENCY_PENALTY * inconsistency), 2)
+
+    evidence = tuple(
+        Evidence(q, answers.get(q.id), met[q.id]) for q in questions if not is_unknown(answers.get(q.id))
+    )
+    # Earlier stages cannot hold an unknown (it would have stopped the search there), so
+    # these are the current stage's and later ones; the current stage's key ones first.
+    unknown = tuple(
+        Unknown(q)
+        for q in sorted(
+            (q for q in questions if is_unknown(answers.get(q.id))),
+            key=lambda q: (q.stage, not q.key, questions.index(q)),
+        )
+    )
+    return Diagnosis(
+        stage=stage,
+        stage_title=book.stage(stage).title,
+        confidence=confidence,
+        confidence_basis={
+            "coverage": round(coverage, 4),
+            "inconsistency": round(inconsistency, 4),
+            "relevant_criteria": len(relevant),
+            "relevant_answered": sum(1 for q in relevant if not is_unknown(answers.get(q.id))),
+            "later_criteria": len(later),
+            "later_met": len(inconsistent),
+        },
+        evidence=evidence,
+        unknown=unknown,
+        gates=tuple(find_gates(book, stage, met)),
+        inconsistent=inconsistent,
+    )
+
+
+def _weight(question: Question) -> int:
+    return KEY_WEIGHT if question.key else 1
+
+
+def _target_text(question: Question) -> str | None:
+    if question.number is None:
+        return None
+    unit = question.number.unit
+    figure = f"{question.number.target_min:g}"
+    return f">= {figure}{unit}" if unit == "%" else f">= {figure} {unit}"

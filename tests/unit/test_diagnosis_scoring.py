@@ -1,0 +1,200 @@
+"""Deterministic scoring: the stage, the evidence, unknowns, confidence and every gate."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import pytest
+
+from advisor.diagnosis.gates import GATE_IDS
+from advisor.diagnosis.questionnaire import Questionnaire
+from advisor.diagnosis.scoring import diagnose
+from advisor.knowledge.stages import StageBook
+from tests.unit.diagnosis_fixtures import DOCUMENT_TEXT, LABEL_PATTERN, answers_for_stage, real_book
+
+
+@pytest.fixture(scope="module")
+def book() -> StageBook:
+    return real_book()
+
+
+@pytest.fixture(scope="module")
+def questionnaire(book: StageBook) -> Questionnaire:
+    return Questionnaire(book)
+
+
+def run(book: StageBook, questionnaire: Questionnaire, raw: dict):
+    return diagnose(book, questionnaire.validate_answers(raw), questionnaire)
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3, 4, 5])
+def test_each_stage_is_the_first_with_an_unmet_criterion(book, questionnaire, stage: int) -> None:
+    diagnosis = run(book, questionnaire, answers_for_stage(book, stage))
+    assert diagnosis.stage == stage
+    assert diagnosis.stage_title == book.stage(stage).title
+    unmet = [e.question.id for e in diagnosis.evidence if not e.met]
+    assert unmet == [book.stage(stage).criteria[0].id]
+
+
+def test_all_criteria_met_is_stage_five(book, questionnaire) -> None:
+    diagnosis = run(book, questionnaire, {q.id: "yes" for q in questionnaire})
+    assert diagnosis.stage == 5
+    assert diagnosis.confidence == 1.0
+    assert diagnosis.unknown == ()
+
+
+def test_no_answers_is_stage_one_with_zero_confidence(book, questionnaire) -> None:
+    diagnosis = run(book, questionnaire, {})
+    assert diagnosis.stage == 1
+    assert diagnosis.confidence == 0.0
+    assert len(diagnosis.unknown) == len(questionnaire)
+    assert diagnosis.evidence == ()
+
+
+def test_partly_is_not_met(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 3, unmet="yes")
+    raw["team_ai_project"] = "partly"
+    diagnosis = run(book, questionnaire, raw)
+    assert diagnosis.stage == 2
+    assert diagnosis.met["team_ai_project"] is False
+
+
+def test_a_measured_figure_decides_over_the_word(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 2)
+    raw["personal_efficiency_gain"] = {"answer": "yes", "number": 12}  # below 15%
+    assert run(book, questionnaire, raw).stage == 1
+    raw["personal_efficiency_gain"] = {"answer": "partly", "number": 16}  # meets 15%
+    assert run(book, questionnaire, raw).stage == 2
+
+
+def test_unknown_is_not_met_and_listed_with_the_question_to_ask(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 4, unmet="yes")
+    raw["cross_department_project_result"] = "unknown"
+    diagnosis = run(book, questionnaire, raw)
+    assert diagnosis.stage == 3
+    assert "cross_department_project_result" not in diagnosis.met
+    first = diagnosis.unknown[0]
+    assert first.question.id == "cross_department_project_result"
+    assert first.to_dict()["ask"]["en"].startswith("Has a cross-department AI project")
+
+
+def test_unknowns_put_the_current_stage_key_criteria_first(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 2, unmet="yes", later="unknown")
+    for qid in ("team_ai_project", "team_project_efficiency", "team_collaboration_satisfaction"):
+        raw[qid] = "unknown"
+    ids = [u.question.id for u in run(book, questionnaire, raw).unknown]
+    assert ids[:3] == ["team_ai_project", "team_project_efficiency", "team_collaboration_satisfaction"]
+    assert [u.question.stage for u in run(book, questionnaire, raw).unknown] == sorted(
+        u.question.stage for u in run(book, questionnaire, raw).unknown
+    )
+
+
+def test_same_input_same_output(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 3)
+    raw["ai_new_offering"] = "yes"
+    first = json.dumps(run(book, questionnaire, raw).to_dict(), ensure_ascii=False)
+    shuffled = list(raw.items())
+    random.Random(7).shuffle(shuffled)
+    for _ in range(3):
+        assert json.dumps(run(book, questionnaire, dict(shuffled)).to_dict(), ensure_ascii=False) == first
+    assert json.dumps(diagnose(real_book(), Questionnaire(real_book()).validate_answers(raw)).to_dict(),
+                      ensure_ascii=False) == first
+
+
+def test_confidence_follows_the_documented_formula(book, questionnaire) -> None:
+    # Stage 2 placement: relevant = stage 1 (key, key, plain) + stage 2 (key, plain, plain)
+    # weights 2+2+1+2+1+1 = 9. Leave team_project_efficiency (1) unknown: coverage 8/9.
+    raw = answers_for_stage(book, 2, later="no")
+    raw["team_project_efficiency"] = "unknown"
+    diagnosis = run(book, questionnaire, raw)
+    assert diagnosis.confidence == round(8 / 9, 2)
+    assert diagnosis.confidence_basis["relevant_criteria"] == 6
+    # One of the 8 later criteria met out of order: x (1 - 0.5 * 1/8).
+    raw["ai_new_offering"] = "yes"
+    diagnosis = run(book, questionnaire, raw)
+    assert diagnosis.inconsistent == ("ai_new_offering",)
+    assert diagnosis.confidence == round(8 / 9 * (1 - 0.5 / 8), 2)
+
+
+def test_confidence_drops_with_unknowns_and_with_inconsistency(book, questionnaire) -> None:
+    complete = run(book, questionnaire, answers_for_stage(book, 3, later="no"))
+    assert complete.confidence == 1.0
+    raw = answers_for_stage(book, 3, later="no")
+    raw["leader_uses_ai"] = "unknown"  # now stage 1, on an unknown
+    assert run(book, questionnaire, raw).confidence < complete.confidence
+    raw = answers_for_stage(book, 3, later="yes")  # every later criterion met: inconsistent
+    inconsistent = run(book, questionnaire, raw)
+    assert inconsistent.stage == 3 and inconsistent.confidence == 0.5
+
+
+EXPECTED_GATES = {
+    1: {"tools_legal_in_china", "cross_department_after_department_maturity",
+        "own_models_after_cross_department_success", "small_budget_until_projects_pay_off"},
+    2: {"cross_department_after_department_maturity", "own_models_after_cross_department_success",
+        "small_budget_until_projects_pay_off"},
+    3: {"own_models_after_cross_department_success", "small_budget_until_projects_pay_off",
+        "data_security_before_own_data"},
+    4: {"data_security_before_own_data", "ecosystem_terms_before_sharing"},  # local models: "no"
+    5: {"ecosystem_terms_before_sharing"},
+}
+
+
+@pytest.mark.parametrize("stage", [1, 2, 3, 4, 5])
+def test_gates_for_each_stage(book, questionnaire, stage: int) -> None:
+    diagnosis = run(book, questionnaire, answers_for_stage(book, stage))
+    assert {g.id for g in diagnosis.gates} == EXPECTED_GATES[stage]
+
+
+def test_every_gate_is_exercised() -> None:
+    assert set().union(*EXPECTED_GATES.values()) == set(GATE_IDS)
+
+
+def test_own_models_gate_holds_until_cross_department_projects_work(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 4, unmet="yes")
+    raw["more_cross_department_projects"] = {"answer": "yes", "number": 1}  # only one more
+    diagnosis = run(book, questionnaire, raw)
+    assert diagnosis.stage == 3
+    gate = next(g for g in diagnosis.gates if g.id == "own_models_after_cross_department_success")
+    assert [c.label for c in gate.citations] == ["[阶段四 · 行动计划]", "[阶段三 · 过渡到下一阶段]"]
+    assert "自建AI模型" in gate.citations[0].quote
+
+
+def test_data_security_gate_lifts_once_models_run_locally(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 4, unmet="yes")
+    raw["integrated_efficiency_gain"] = "no"
+    diagnosis = run(book, questionnaire, raw)
+    assert diagnosis.stage == 4
+    assert "data_security_before_own_data" not in {g.id for g in diagnosis.gates}
+    raw["local_models_on_own_data"] = "partly"
+    gates = {g.id: g for g in run(book, questionnaire, raw).gates}
+    assert gates["data_security_before_own_data"].citations[0].label == "[阶段四 · 数据安全]"
+
+
+def test_every_gate_cites_verbatim_quotes(book, questionnaire) -> None:
+    for stage in range(1, 6):
+        for gate in run(book, questionnaire, answers_for_stage(book, stage)).gates:
+            assert gate.title.zh and gate.title.en and gate.advice.zh and gate.advice.en
+            for citation in gate.citations:
+                assert citation.quote in DOCUMENT_TEXT
+                assert re.match(LABEL_PATTERN, citation.label)
+
+
+def test_evidence_carries_answer_label_and_quote(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 2)
+    raw["personal_efficiency_gain"] = {"answer": "yes", "number": 18}
+    evidence = {e["id"]: e for e in run(book, questionnaire, raw).to_dict()["evidence"]}
+    assert evidence["personal_efficiency_gain"] == {
+        "id": "personal_efficiency_gain",
+        "stage": 1,
+        "key": False,
+        "question": {"zh": "个人工作效率是否已提升 15%-20%?", "en": "Has personal work efficiency risen by 15-20%?"},
+        "answer": "yes",
+        "number": 18.0,
+        "target": ">= 15%",
+        "met": True,
+        "source": "[阶段一 · 预期成果与KPI]",
+        "quote": "个人工作效率提升 15%-20%。",
+    }
+    assert evidence["team_ai_project"]["met"] is False
