@@ -10,6 +10,7 @@ whose supporting phrase is not in the description is not believed: it becomes
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import time
@@ -128,6 +129,35 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text.lower() if not (ch.isspace() or unicodedata.category(ch)[0] in "PS"))
 
 
+def quoted_from(evidence: str, profile: str, min_share: float = 0.8) -> bool:
+    """Whether ``evidence`` is (nearly) a quote of ``profile``.
+
+    Small models copy Chinese phrases with small slips ("我每天用" for "我自己每天都用"),
+    so an exact substring is too strict; but an invented phrase shares little with the
+    profile. At least ``min_share`` of the evidence's characters must appear, in order,
+    in the profile.
+    """
+    quote, source = _squash(evidence), _squash(profile)
+    if len(quote) < 2:
+        return False
+    if quote in source:
+        return True
+    matcher = difflib.SequenceMatcher(None, quote, source, autojunk=False)
+    # Runs of three or more characters: single letters match anywhere in a long text.
+    matched = sum(block.size for block in matcher.get_matching_blocks() if block.size >= 3)
+    return matched / len(quote) >= min_share
+
+
+def _states_figure(number: float, evidence: str, profile: str, question: Question) -> bool:
+    figure = re.escape(f"{number:g}")
+    if re.search(rf"(?<![\d.]){figure}(?![\d])", evidence):
+        return True
+    # The model may quote the sentence next to the figure; a percentage the profile
+    # states is still the company's own figure.
+    unit = question.number.unit if question.number else None
+    return unit == "%" and bool(re.search(rf"(?<![\d.]){figure}\s*%", profile))
+
+
 def _parse(raw: str) -> dict:
     try:
         data = json.loads(raw)
@@ -181,25 +211,30 @@ class ProfileReader:
         number = data.get("number")
         number = float(number) if isinstance(number, (int, float)) and not isinstance(number, bool) else None
         note = ""
-        if answer != "unknown" and (not evidence or _squash(evidence) not in _squash(profile)):
+        if answer != "unknown" and not quoted_from(evidence, profile):
             # An answer without words from the profile behind it is a guess.
             note = f"the model answered '{answer}' without a supporting phrase from the profile"
             answer, number = "unknown", None
-        if number is None and question.number is not None and answer != "unknown":
+        if question.number is None:
+            number = None  # this criterion takes no figure; one would be rejected
+        elif number is None and answer != "unknown":
             # Small models often quote the figure but leave "number" empty.
             pattern = _PERCENT if question.number.unit == "%" else _FIGURE
             figures = pattern.findall(evidence)
             if len(figures) == 1:
                 number = float(figures[0])
-        if number is not None and not re.search(
-            rf"(?<![\d.]){re.escape(f'{number:g}')}(?![\d])", evidence
-        ):
-            number = None  # a figure its own supporting phrase does not state is a guess
+        if number is not None and not _states_figure(number, evidence, profile, question):
+            number = None  # a figure the profile does not state is a guess
         return ExtractedAnswer(question.id, answer, evidence if answer != "unknown" else "", number, note)
 
     def read(self, profile: str, on_answer: Callable[[ExtractedAnswer], None] | None = None) -> Extraction:
-        """Answers for the criteria, stage by stage, stopping after the first stage with a
-        criterion not met: later answers cannot change the stage found."""
+        """Answers for the criteria, stage by stage.
+
+        Reading stops after the first stage with a criterion the profile says is not met
+        ("no" or "partly"): later answers cannot change the stage found. An "unknown"
+        does not stop it, because a profile rarely mentions everything; see
+        :func:`assume_from_later_stages` for how such gaps are filled, and said.
+        """
         profile = clean_profile(profile)
         # The question in the profile's language: a small model then quotes the profile
         # instead of translating it, and the quote can be checked.
@@ -209,20 +244,49 @@ class ProfileReader:
         stages = sorted({q.stage for q in self.questionnaire.questions})
         for stage in stages:
             stage_questions = [q for q in self.questionnaire.questions if q.stage == stage]
-            all_met = True
+            said_not_met = False
             for question in stage_questions:
                 extracted = self._ask(profile, question, language)
                 extraction.answers[question.id] = extracted
                 extraction.model_calls += 1
                 if on_answer:
                     on_answer(extracted)
-                if extracted.answer != "yes" and not (
-                    question.number and extracted.number is not None
-                    and question.number.target_min is not None
-                    and extracted.number >= question.number.target_min
-                ):
-                    all_met = False
-            if not all_met:
+                if extracted.answer in ("no", "partly") and not _meets_target(question, extracted):
+                    said_not_met = True
+            if said_not_met:
                 break
+        assume_from_later_stages(extraction, self.questionnaire)
         extraction.seconds = time.perf_counter() - started
         return extraction
+
+
+def _meets_target(question: Question, extracted: ExtractedAnswer) -> bool:
+    target = question.number.target_min if question.number else None
+    return target is not None and extracted.number is not None and extracted.number >= target
+
+
+def _met(question: Question, extracted: ExtractedAnswer) -> bool:
+    return extracted.answer == "yes" or _meets_target(question, extracted)
+
+
+def assume_from_later_stages(extraction: Extraction, questionnaire: Questionnaire) -> None:
+    """Fill earlier-stage gaps implied by a met key criterion of a later stage.
+
+    The stages build on each other: a company whose cross-department AI project has cut
+    costs by 20% has had teams working with AI. A criterion of an earlier stage that the
+    profile leaves unknown is then taken as met, and marked as assumed so that every
+    output says so. Criteria the profile says are not met are never changed.
+    """
+    by_id = {q.id: q for q in questionnaire.questions}
+    met_key_stages = [
+        by_id[qid].stage for qid, extracted in extraction.answers.items()
+        if by_id[qid].key and _met(by_id[qid], extracted) and extracted.note == ""
+    ]
+    if not met_key_stages:
+        return
+    highest = max(met_key_stages)
+    for qid, extracted in extraction.answers.items():
+        if extracted.answer == "unknown" and by_id[qid].stage < highest:
+            extracted.answer = "yes"
+            extracted.note = (f"assumed: not mentioned, but a key criterion of stage {highest} is met, "
+                              "and the stages build on each other")

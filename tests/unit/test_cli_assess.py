@@ -82,8 +82,8 @@ def test_report_without_any_assessment_says_what_to_do(runner, tmp_path):
 
 
 def test_assess_batch_gives_one_object_per_profile_line(runner, model):
-    reply = json.dumps({"answer": "no", "evidence": "", "number": None})
-    model.enqueue(*[reply] * 3)
+    reply = json.dumps({"answer": "unknown", "evidence": "", "number": None})
+    model.enqueue(*[reply] * 20)  # every criterion: the profile says nothing
     result = runner.invoke(cli, ["assess", "--json", "--batch", "-"], input="We are a bakery.\n\n")
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]

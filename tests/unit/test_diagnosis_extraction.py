@@ -42,7 +42,8 @@ def test_stops_after_the_first_stage_with_a_criterion_not_met(questionnaire):
 
 
 def test_a_yes_without_words_from_the_profile_is_not_believed(questionnaire):
-    model = ScriptedChatModel(replies=[reply("yes", "The CEO founded an AI lab in 2019"), reply("yes", ""), reply("no", "x")])
+    model = ScriptedChatModel(replies=[reply("yes", "The CEO founded an AI lab in 2019"), reply("yes", ""),
+                                       reply("no", "Most staff use two chat assistants")])
     extraction = ProfileReader(model, questionnaire).read(PROFILE)
     first, second = (extraction.answers[q] for q in stage_ids(questionnaire, 1)[:2])
     assert first.answer == "unknown" and "supporting phrase" in first.note
@@ -59,10 +60,37 @@ def test_a_figure_quoted_in_the_evidence_is_read_when_the_model_leaves_number_em
         else:
             replies.append(reply("yes", "Our CEO uses ChatGPT every day"))
     # Stage 1 is then fully met (18% >= 15%), so stage 2 is asked: script its answers.
-    replies += [reply("unknown")] * len(stage_ids(questionnaire, 2))
+    replies += [reply("unknown")] * len(questionnaire.questions)  # later stages: nothing said
     extraction = ProfileReader(ScriptedChatModel(replies=replies), questionnaire).read(PROFILE)
     assert extraction.answers[numbered.id].number == 18.0
     assert set(stage_ids(questionnaire, 2)) <= set(extraction.answers)
+    assert all(a.answer == "unknown" for q, a in extraction.answers.items() if q not in ids)
+
+
+def test_an_unknown_does_not_stop_the_reading_but_a_no_does(questionnaire):
+    replies = [reply("unknown")] * len(stage_ids(questionnaire, 1))
+    replies += [reply("no", "Our CEO uses ChatGPT every day")] * len(stage_ids(questionnaire, 2))
+    extraction = ProfileReader(ScriptedChatModel(replies=replies), questionnaire).read(PROFILE)
+    assert set(extraction.answers) == set(stage_ids(questionnaire, 1)) | set(stage_ids(questionnaire, 2))
+
+
+def test_gaps_before_a_met_later_key_criterion_are_assumed_and_marked(questionnaire):
+    key3 = next(q for q in questionnaire.questions if q.stage == 3 and q.key)
+    replies = []
+    for q in questionnaire.questions:
+        if q.stage > 3:
+            break
+        if q.id == key3.id:
+            replies.append(reply("yes", "Personal productivity went up about 18%"))
+        elif q.stage == 3:
+            replies.append(reply("no", "Our CEO uses ChatGPT every day"))
+        else:
+            replies.append(reply("unknown"))
+    extraction = ProfileReader(ScriptedChatModel(replies=replies), questionnaire).read(PROFILE)
+    earlier = [a for q, a in extraction.answers.items() if q in stage_ids(questionnaire, 1) + stage_ids(questionnaire, 2)]
+    assert earlier and all(a.answer == "yes" and a.note.startswith("assumed") for a in earlier)
+    said_no = [a for q, a in extraction.answers.items() if q in stage_ids(questionnaire, 3) and q != key3.id]
+    assert all(a.answer == "no" for a in said_no)
 
 
 def test_a_figure_the_profile_does_not_state_is_dropped(questionnaire):
@@ -75,13 +103,14 @@ def test_a_figure_the_profile_does_not_state_is_dropped(questionnaire):
 
 
 def test_broken_json_counts_as_unknown(questionnaire):
-    model = ScriptedChatModel(replies=["this is not json", reply("no", "x"), reply("no", "x")])
+    model = ScriptedChatModel(replies=["this is not json", reply("no", "Most staff use two chat assistants"),
+                                       reply("no", "Most staff use two chat assistants")])
     extraction = ProfileReader(model, questionnaire).read(PROFILE)
     assert extraction.answers[stage_ids(questionnaire, 1)[0]].answer == "unknown"
 
 
 def test_the_model_is_asked_for_schema_constrained_json_with_the_profile_first(questionnaire):
-    model = ScriptedChatModel(replies=[reply("no", "x")] * 3)
+    model = ScriptedChatModel(replies=[reply("no", "Our CEO uses ChatGPT every day")] * 3)
     ProfileReader(model, questionnaire).read(PROFILE)
     first, second = model.history[0], model.history[1]
     assert first[0].content == second[0].content  # the same system prompt
@@ -112,3 +141,12 @@ def test_assess_profile_runs_the_same_scoring_and_saves_history(make_advisor, pr
     assert data["stage"] == 1 and assessment.history_id is not None
     assert data["extracted"] and data["timings"]["model_calls"] == 3
     assert [a.company for a in advisor.history().assessments()] == ["Logistics Co"]
+
+
+def test_a_figure_for_a_criterion_without_a_target_is_ignored(questionnaire):
+    plain = next(q for q in questionnaire.questions if q.stage == 1 and q.number is None)
+    replies = [reply("no", "Our CEO uses ChatGPT every day 40", 40) if q.id == plain.id
+               else reply("no", "Most staff use two chat assistants") for q in questionnaire.questions if q.stage == 1]
+    extraction = ProfileReader(ScriptedChatModel(replies=replies), questionnaire).read(PROFILE)
+    assert extraction.answers[plain.id].number is None
+    questionnaire.validate_answers(extraction.questionnaire_answers())  # accepted as it is
