@@ -1,5 +1,5 @@
 # Two commands on a fresh clone:
-#   make run    install everything, fetch and verify the default model, build the index, chat
+#   make run    install everything, fetch and verify the default model, build the index, web UI
 #   make test   install everything (test extras included) and run the whole suite
 #
 # Everything installs into .venv here. Slow, shareable artefacts (the llama.cpp wheel
@@ -13,12 +13,13 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # torch from the machine-provided CPU build; any other spec pulls a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: run chat install install-test install-st model index test test-unit test-integration doctor clean distclean
+.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor clean distclean
 
 run: install model index
-	$(BIN)/advisor chat
+	$(BIN)/advisor serve
 
-chat: run
+chat: install model index
+	$(BIN)/advisor chat
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,13 +55,19 @@ index: install
 doctor: install
 	$(BIN)/advisor doctor
 
-test: install-test model
+# The browser test drives Debian's chromium (never a downloaded browser build).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+
+test: install-test model chromium
 	$(BIN)/pytest -q -p no:cacheprovider tests
 
 test-unit: install-test
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit
 
-test-integration: install-test model
+test-integration: install-test model chromium
 	$(BIN)/pytest -q -p no:cacheprovider tests/integration
 
 clean:

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -112,6 +112,28 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(
         2000, ge=10, le=20000, description="Longest question accepted, in characters."
+    )
+
+    # --- the web interface (advisor serve) ---------------------------------------------
+    host: str = Field(
+        "127.0.0.1",
+        description="Address the web interface binds; any non-loopback address needs username and password.",
+    )
+    port: int = Field(7860, ge=1, le=65535, description="Port of the web interface.")
+    username: str | None = Field(
+        None, description="Login name for the web interface (required with password off loopback)."
+    )
+    password: SecretStr | None = Field(
+        None, description="Login password for the web interface (required with username off loopback)."
+    )
+    max_queue_size: int = Field(
+        16,
+        ge=1,
+        le=1000,
+        description="Most requests that may wait for the model at once; beyond it users see a busy message.",
+    )
+    ui_language: Literal["zh", "en"] = Field(
+        "zh", description="Default language of the web interface labels ('zh' or 'en')."
     )
 
     @field_validator("knowledge_dir", "data_dir", "models_dir", "cache_dir", mode="after")

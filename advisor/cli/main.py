@@ -1,4 +1,4 @@
-"""``advisor``: ask, chat, ingest, models, doctor.
+"""``advisor``: ask, chat, ingest, models, doctor, serve.
 
 The commands parse input, call the advisor and render its output. Expected problems
 (a bad question, a missing model, an unreadable document) end with one clear line on
@@ -16,6 +16,7 @@ import click
 
 from advisor.cli.options import settings_options
 from advisor.cli.render import print_answer_stream, print_sources, progress_bar
+from advisor.settings import Settings
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -251,6 +252,40 @@ def _register_diagnosis() -> None:
 
 
 _register_diagnosis()
+
+
+# --- serve ----------------------------------------------------------------------------
+@click.command()
+@click.option("--host", default=None, help=f"{Settings.model_fields['host'].description} [env: ADVISOR_HOST]")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help=f"{Settings.model_fields['port'].description} [env: ADVISOR_PORT]")
+@settings_options
+def serve(host: str | None, port: int | None, settings) -> None:
+    """Open the web interface (chat, diagnosis, knowledge) in the browser at http://HOST:PORT."""
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    settings = settings.model_copy(update=overrides)
+    try:
+        from ui.server import ServeError, launch, login
+    except ImportError as exc:
+        click.echo(f"Error: the web interface needs gradio ({exc}); run 'make install'.", err=True)
+        sys.exit(2)
+    with friendly_errors():
+        try:
+            login(settings)  # refuse a bad address before loading anything
+        except ServeError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+        advisor = _advisor(settings)
+        _prepare_index(advisor)
+        click.echo(f"Serving the advisor at http://{settings.host}:{settings.port} (Ctrl-C to stop)")
+        launch(advisor, settings)
+
+
+def _register_serve() -> None:
+    cli.add_command(serve)
+
+
+_register_serve()
 
 
 def main() -> None:

@@ -50,7 +50,7 @@ def test_free_text_diagnosis_accuracy(diagnosed):
     accuracy = sum(ok for _, _, ok in diagnosed) / len(diagnosed)
     seconds = [a.extraction.seconds for _, a, _ in diagnosed]
     print(f"accuracy {accuracy:.2f}, median {statistics.median(seconds):.1f}s per profile")
-    assert accuracy >= 0.6
+    assert accuracy >= 0.75  # measured 0.81 (13/16) with the default model
 
 
 def test_every_believed_answer_quotes_the_profile(diagnosed):
