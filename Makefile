@@ -55,11 +55,12 @@ index: install
 doctor: install
 	$(BIN)/advisor doctor
 
-# The browser test drives Debian's chromium (never a downloaded browser build).
+# The browser test drives Debian's chromium (never a downloaded browser build); the CJK
+# fonts make its screenshots of Chinese text legible.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver fonts-noto-cjk; }
 
 test: install-test model chromium
 	$(BIN)/pytest -q -p no:cacheprovider tests
