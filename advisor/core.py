@@ -80,9 +80,9 @@ class Advisor:
         over-long question before any work is done.
         """
         cleaned = clean_question(question, self.settings.max_question_chars)
-        from advisor.diagnosis.chat import asks_for_next_steps, describes_company
+        from advisor.diagnosis.chat import wants_diagnosis
 
-        if describes_company(cleaned) or asks_for_next_steps(cleaned):
+        if wants_diagnosis(cleaned):
             yield from self._stream_diagnosis(cleaned)
             return
         self.ensure_index()

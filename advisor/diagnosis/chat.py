@@ -37,6 +37,23 @@ def describes_company(message: str) -> bool:
     return len(message) >= MIN_DESCRIPTION_CHARS and bool(_DESCRIBES_COMPANY.search(message))
 
 
+def _ends_with_question(message: str) -> bool:
+    return bool(re.search(r"[?？吗呢]\s*$", message.strip()))
+
+
+def wants_diagnosis(message: str) -> bool:
+    """Whether the chat should answer from the company's stage rather than the documents.
+
+    "What should we do next?" always does. A description of the company does when it
+    ends there, or asks what to do next; a description that ends in a question about
+    the document ("Our CEO uses AI daily. How long does stage 1 take?") is a document
+    question with some context, and goes to the documents.
+    """
+    if asks_for_next_steps(message):
+        return True
+    return describes_company(message) and not _ends_with_question(message)
+
+
 def roadmap_answer(assessment, language: str, assumption: str) -> str:
     """The next steps for the assessed stage, cited, after what was assumed."""
     data = assessment.to_dict()

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from advisor.container import build_advisor
-from advisor.diagnosis.chat import asks_for_next_steps, describes_company
+from advisor.diagnosis.chat import asks_for_next_steps, describes_company, wants_diagnosis
 from tests.conftest import make_settings
 from tests.fakes import ScriptedChatModel
 
@@ -61,3 +61,21 @@ def test_a_company_description_in_chat_is_diagnosed(advisor):
     answer = events[-1].answer
     assert "stage 1" in answer.answer.lower() and "description" in answer.answer
     assert "extraction_s" in answer.timings
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("Our CEO has just started using AI tools himself. How long does this first stage usually take?", False),
+    ("我们公司老板每天都用豆包写方案,员工也开始用AI工具了。阶段一一般需要多长时间?", False),
+    ("We are a 30-person design studio. Our boss writes every proposal with ChatGPT, but the staff "
+     "have not tried AI yet.", True),
+    ("We are a 30-person design studio. Our boss writes every proposal with ChatGPT. What should we do next?", True),
+    ("What should we do next?", True),
+])
+def test_a_description_ending_in_a_document_question_goes_to_the_documents(message, expected):
+    assert wants_diagnosis(message) is expected
+
+
+def test_no_development_set_question_is_taken_for_a_diagnosis_request():
+    from advisor.evaluation import load_devset
+
+    assert [i.id for i in load_devset() if wants_diagnosis(i.question)] == []
