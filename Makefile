@@ -13,7 +13,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # torch from the machine-provided CPU build; any other spec pulls a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor clean distclean
+.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor bench clean distclean
 
 run: install model index
 	$(BIN)/advisor serve
@@ -54,6 +54,11 @@ index: install
 
 doctor: install
 	$(BIN)/advisor doctor
+
+# Raw llama.cpp vs the chain, retrieval, index build and a one-off ask, against the
+# targets (a few minutes); writes test-artifacts/bench.json. Options: BENCH_ARGS="-n 1".
+bench: install model
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The browser test drives Debian's chromium (never a downloaded browser build); the CJK
 # fonts make its screenshots of Chinese text legible.

@@ -11,6 +11,7 @@ from langchain_core.language_models import BaseChatModel
 
 from advisor.answering.chain import AnswerChain
 from advisor.core import Advisor
+from advisor.knowledge.stage_document import read_stage_passages
 from advisor.knowledge.stages import load_stage_book
 from advisor.llm.embeddings import build_embeddings
 from advisor.retrieval.index import PassageIndex
@@ -29,6 +30,8 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         threads=settings.threads,
         max_tokens=settings.max_answer_tokens,
         temperature=settings.temperature,
+        state_dir=settings.cache_dir / "prompt-state",
+        use_mmap=settings.model_mmap,
     )
 
 
@@ -59,11 +62,14 @@ def build_advisor(
         keyword_threshold=settings.relevance_threshold_with_keywords,
         cache_dir=settings.cache_dir / "jieba",
     )
+    article = read_stage_passages(settings.knowledge_dir, stage_book) if settings.prompt_layout == "document" else []
     chain = AnswerChain(
         retriever,
         chat_model,
         context_size=settings.context_size,
         max_answer_tokens=settings.max_answer_tokens,
         model_name=model_name(chat_model),
+        article=article,
+        repeated_passages=settings.repeated_passages,
     )
     return Advisor(settings, stage_book, index, retriever, chain, embeddings, chat_model)

@@ -99,6 +99,22 @@ def check_index(advisor) -> Check:
     return Check("index", True, f"build {build}: {len(chunks)} passages from {len(sources)} document(s)")
 
 
+def check_prompt_cache(settings: Settings) -> Check:
+    """The saved start of the prompt (the stage article read by the model), if the layout
+    uses one. Missing is only a warning: the first question after a start prepares it."""
+    name = "prompt cache"
+    if settings.prompt_layout != "document":
+        return Check(name, True, f"not used by the '{settings.prompt_layout}' layout")
+    states = sorted((settings.cache_dir / "prompt-state").glob(f"{settings.model_path.stem}-*.state"))
+    if not states:
+        return Check(name, False, "the stage article has not been read by this model yet; the first "
+                     "question after each start would wait about half a minute",
+                     "Run 'advisor doctor --fix' (or start 'advisor serve' once).", warning=True)
+    size = sum(s.stat().st_size for s in states) / 1e6
+    return Check(name, True, f"saved for {settings.model_path.name} ({size:.0f} MB); a new process loads it "
+                 "instead of re-reading the article")
+
+
 def run_checks(settings: Settings, advisor=None, full_hash: bool = False) -> list[Check]:
     """All checks, in the order a user would fix them."""
     checks = [
@@ -106,6 +122,7 @@ def run_checks(settings: Settings, advisor=None, full_hash: bool = False) -> lis
         _guard("llama.cpp build", check_llama_build),
         _guard("chat model", lambda: check_model(settings, full=full_hash)),
         _guard("embeddings", lambda: check_embeddings(settings)),
+        _guard("prompt cache", lambda: check_prompt_cache(settings)),
     ]
     if advisor is not None:
         checks.append(_guard("index", lambda: check_index(advisor)))

@@ -1,14 +1,16 @@
-"""Scoring the advisor on a development set: retrieval hits, facts, citations, refusals.
+"""Scoring the advisor on its development sets: the questions and the diagnosis profiles.
 
-Each item names the facts a correct answer must contain (groups of alternative
-spellings), the stage it must cite, and whether the document covers it at all.
-Scoring checks facts and structure, never exact wording.
+Each question names the facts a correct answer must contain (groups of alternative
+spellings), the stage it must cite, and whether the document covers it at all. Each
+profile names the stages a careful reader could defend. Scoring checks facts and
+structure, never exact wording. :func:`build_report` puts both sets, with every item,
+into one JSON-ready report, so runs with different models can be compared.
 """
 
 from __future__ import annotations
 
+import math
 import re
-import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,13 @@ import yaml
 
 from advisor.retrieval.query import detect_language
 
-DEFAULT_DEVSET = Path(__file__).resolve().parent.parent / "tests" / "data" / "devset.yaml"
+DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+DEFAULT_DEVSET = DATA_DIR / "devset.yaml"
+DEFAULT_PROFILES = DATA_DIR / "profiles.yaml"
+
+
+class EvaluationSetError(ValueError):
+    """A development-set file that is missing, unreadable or malformed."""
 
 
 @dataclass
@@ -50,10 +58,51 @@ class ItemResult:
     def ok(self) -> bool:
         return not self.errors
 
+    def to_dict(self) -> dict:
+        return {"id": self.item.id, "language": self.item.language, "ok": self.ok, "errors": self.errors,
+                "refused": self.refused, "should_refuse": self.item.refuse, "hit@1": self.hit1,
+                "hit@3": self.hit3, "facts_found": self.facts_found, "facts": len(self.item.facts),
+                "first_token_s": round(self.first_token_s, 3), "total_s": round(self.total_s, 3),
+                "retrieval_ms": round(1000 * self.retrieval_s, 1), "answer": self.answer}
+
+
+def _read_entries(path: Path, key: str) -> list[dict]:
+    """The list under ``key`` in a YAML file (or the file's top-level list)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EvaluationSetError(f"{path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvaluationSetError(f"{path} cannot be read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise EvaluationSetError(f"{path} is not valid YAML: {exc}") from None
+    entries = data.get(key) if isinstance(data, dict) else data
+    if not isinstance(entries, list) or not entries:
+        raise EvaluationSetError(f"{path} holds no '{key}' list.")
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise EvaluationSetError(f"{path}: entry {number} of '{key}' is not a mapping.")
+    return entries
+
+
+def _require(path: Path, entry: dict, number: int, keys: Iterable[str]) -> None:
+    missing = [k for k in keys if entry.get(k) in (None, "", [])]
+    if missing:
+        name = entry.get("id") or f"entry {number}"
+        raise EvaluationSetError(f"{path}: {name} lacks {', '.join(missing)}.")
+
 
 def load_devset(path: Path = DEFAULT_DEVSET) -> list[DevItem]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return [DevItem(**{k: entry.get(k) for k in DevItem.__dataclass_fields__}) for entry in data["questions"]]
+    items = []
+    for number, entry in enumerate(_read_entries(path, "questions"), 1):
+        _require(path, entry, number, ("id", "question", "language"))
+        values = {k: entry.get(k) for k in DevItem.__dataclass_fields__}
+        # An off-topic question lists no sections or facts; scoring still counts them.
+        values.update(sections=entry.get("sections") or [], facts=entry.get("facts") or [],
+                      refuse=bool(entry.get("refuse")))
+        items.append(DevItem(**values))
+    return items
 
 
 _LABELS_AND_QUOTES = re.compile(r"\[[^\]]*\]|\([^)]*\)|（[^）]*）|“[^”]*”|\"[^\"]*\"")
@@ -120,29 +169,137 @@ def run_devset(advisor, items: Iterable[DevItem],
     return results
 
 
+def percentile(values: Iterable[float], share: float) -> float:
+    """The ``share`` quantile (0-1), interpolated between the two nearest values, so
+    ``percentile(v, 0.5)`` is the median."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("percentile of no values")
+    position = share * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _rate(flags: Iterable[bool]) -> float | None:
+    flags = list(flags)
+    return round(sum(flags) / len(flags), 3) if flags else None
+
+
+def _add_percentiles(summary: dict, name: str, values: list[float], digits: int = 2) -> None:
+    summary[f"{name}_p50"] = round(percentile(values, 0.5), digits)
+    summary[f"{name}_p90"] = round(percentile(values, 0.9), digits)
+
+
 def summarize(results: list[ItemResult]) -> dict:
-    """Aggregate metrics: hit@1/3 by language, fact recall, refusal accuracy, timings."""
+    """Aggregate metrics: hit@1/3 (overall and by language), fact recall, cited-stage,
+    language and refusal accuracy, off-topic declined, and p50/p90 timings."""
     answerable = [r for r in results if not r.item.refuse]
     summary: dict = {"questions": len(results)}
-    for lang in ("zh", "en"):
+    if answerable:
+        summary["hit@1"] = _rate(r.hit1 for r in answerable)
+        summary["hit@3"] = _rate(r.hit3 for r in answerable)
+    for lang in sorted({r.item.language for r in answerable}):
         subset = [r for r in answerable if r.item.language == lang]
-        if subset:
-            summary[f"hit@1_{lang}"] = round(sum(r.hit1 for r in subset) / len(subset), 3)
-            summary[f"hit@3_{lang}"] = round(sum(r.hit3 for r in subset) / len(subset), 3)
+        summary[f"hit@1_{lang}"] = _rate(r.hit1 for r in subset)
+        summary[f"hit@3_{lang}"] = _rate(r.hit3 for r in subset)
     total_facts = sum(len(r.item.facts) for r in answerable)
     summary["fact_recall"] = round(sum(r.facts_found for r in answerable) / total_facts, 3) if total_facts else None
-    summary["cited_stage_accuracy"] = round(
-        sum(r.cited_stage_ok and not r.refused for r in answerable) / len(answerable), 3) if answerable else None
-    summary["language_accuracy"] = round(
-        sum(r.language_ok and not r.refused for r in answerable) / len(answerable), 3) if answerable else None
-    summary["refusal_accuracy"] = round(sum(r.refused == r.item.refuse for r in results) / len(results), 3)
+    summary["cited_stage_accuracy"] = _rate(r.cited_stage_ok and not r.refused for r in answerable)
+    summary["language_accuracy"] = _rate(r.language_ok and not r.refused for r in answerable)
+    summary["refusal_accuracy"] = _rate(r.refused == r.item.refuse for r in results)
     declined = [r for r in results if r.item.refuse]
     summary["off_topic_declined"] = f"{sum(r.refused for r in declined)}/{len(declined)}"
+    # A declined question never reaches the model (or stops at once): its timings would
+    # flatter the model, so first-token and total times count answered questions only.
     answered = [r for r in results if not r.refused]
     if answered:
-        ttft = sorted(r.first_token_s for r in answered)
-        summary["first_token_s_p50"] = round(statistics.median(ttft), 2)
-        summary["first_token_s_p90"] = round(ttft[int(0.9 * (len(ttft) - 1))], 2)
-        summary["total_s_p50"] = round(statistics.median(r.total_s for r in answered), 2)
-    summary["retrieval_ms_p50"] = round(1000 * statistics.median(r.retrieval_s for r in results), 1)
+        _add_percentiles(summary, "first_token_s", [r.first_token_s for r in answered])
+        _add_percentiles(summary, "total_s", [r.total_s for r in answered])
+    if results:
+        _add_percentiles(summary, "retrieval_ms", [1000 * r.retrieval_s for r in results], digits=1)
     return summary
+
+
+# --- diagnosis profiles -----------------------------------------------------------------
+@dataclass
+class DiagnosisProfile:
+    id: str
+    language: str
+    expected_stage: int
+    acceptable_stages: list[int]
+    text: str
+    answers: dict = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class ProfileResult:
+    profile: DiagnosisProfile
+    stage: int
+    seconds: float
+    model_calls: int
+    errors: list[str] = field(default_factory=list)
+    # The whole assessment, for tests that check the evidence; not part of the report.
+    assessment: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict:
+        return {"id": self.profile.id, "language": self.profile.language, "ok": self.ok, "errors": self.errors,
+                "expected_stage": self.profile.expected_stage,
+                "acceptable_stages": self.profile.acceptable_stages, "stage": self.stage,
+                "seconds": round(self.seconds, 2), "model_calls": self.model_calls}
+
+
+def load_profiles(path: Path = DEFAULT_PROFILES) -> list[DiagnosisProfile]:
+    profiles = []
+    for number, entry in enumerate(_read_entries(path, "profiles"), 1):
+        _require(path, entry, number, ("id", "language", "expected_stage", "acceptable_stages", "profile"))
+        acceptable = entry["acceptable_stages"]
+        if not isinstance(acceptable, list) or not all(isinstance(s, int) for s in acceptable):
+            raise EvaluationSetError(f"{path}: {entry['id']}: acceptable_stages must be a list of stage numbers.")
+        profiles.append(DiagnosisProfile(entry["id"], entry["language"], entry["expected_stage"], acceptable,
+                                         entry["profile"], entry.get("answers") or {}, entry.get("note") or ""))
+    return profiles
+
+
+def run_profiles(advisor, profiles: Iterable[DiagnosisProfile],
+                 on_result: Callable[[ProfileResult], None] | None = None) -> list[ProfileResult]:
+    """Diagnose every profile from its text (the model reads the answers) and score the stage."""
+    results = []
+    for profile in profiles:
+        assessment = advisor.assess_profile(profile.text)
+        errors = [] if assessment.stage in profile.acceptable_stages else [
+            f"stage {assessment.stage}, acceptable {profile.acceptable_stages}"]
+        result = ProfileResult(profile, assessment.stage, assessment.extraction.seconds,
+                               assessment.extraction.model_calls, errors, assessment)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def summarize_profiles(results: list[ProfileResult]) -> dict:
+    """Diagnosis accuracy, overall and by language, and p50/p90 seconds per profile."""
+    summary: dict = {"profiles": len(results), "diagnosis_accuracy": _rate(r.ok for r in results)}
+    for lang in sorted({r.profile.language for r in results}):
+        summary[f"diagnosis_accuracy_{lang}"] = _rate(r.ok for r in results if r.profile.language == lang)
+    if results:
+        _add_percentiles(summary, "seconds", [r.seconds for r in results])
+    return summary
+
+
+# --- the report -------------------------------------------------------------------------
+def build_report(devset: list[ItemResult] | None = None, profiles: list[ProfileResult] | None = None,
+                 **about) -> dict:
+    """One JSON-ready report: ``about`` (model, threads, ...) first, then for each set
+    that ran its summary and every item (id, ok, errors, timings); a set that did not
+    run is ``None``, so reports from different runs have the same keys."""
+    report = dict(about)
+    report["devset"] = None if devset is None else {
+        "summary": summarize(devset), "items": [r.to_dict() for r in devset]}
+    report["profiles"] = None if profiles is None else {
+        "summary": summarize_profiles(profiles), "items": [r.to_dict() for r in profiles]}
+    return report

@@ -45,6 +45,7 @@ def main() -> None:
         chat_model = ScriptedChatModel(replies=[SCRIPTED_REPLY] * 1000, delay_s=args.scripted)
     advisor = build_advisor(settings, chat_model=chat_model)
     advisor.rebuild_index()
+    advisor.warm_up()  # as `advisor serve` does before it listens
     print("index ready", flush=True)
     launch(advisor, settings)
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessageChunk
+from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from advisor.answering.grounding import ungrounded_figures
@@ -22,10 +22,13 @@ from advisor.answering.prompts import (
     ANSWER_START,
     NOT_COVERED,
     SCOPE_HINT,
+    SYSTEM_PROMPT,
     build_messages,
     cited_labels,
+    document_system_prompt,
     says_not_covered,
 )
+from advisor.knowledge.chunks import Chunk
 from advisor.retrieval.retriever import Retrieval, Retriever
 
 WITHDRAWN = {
@@ -115,16 +118,43 @@ def answer_complete(text: str) -> bool:
     return text.endswith("\n\n") and bool(cited_labels(text))
 
 
+def without_repeated_line(text: str) -> str | None:
+    """``text`` without its last line when that line repeats an earlier one word for word.
+
+    A small model that has lost its place loops over the same bullets until the token
+    limit (a minute on a CPU). The first repeat ends the answer; ``None`` means no repeat.
+    """
+    if not text.endswith("\n"):
+        return None
+    lines = text.rstrip("\n").split("\n")
+    last = lines[-1].strip()
+    if len(last) < 8 or last not in (line.strip() for line in lines[:-1]):
+        return None
+    return "\n".join(lines[:-1]) + "\n"
+
+
 class AnswerChain:
     """Builds and runs the LCEL retrieval chain over one retriever and one chat model."""
 
     def __init__(self, retriever: Retriever, chat_model: BaseChatModel, context_size: int,
-                 max_answer_tokens: int, model_name: str):
+                 max_answer_tokens: int, model_name: str, article: Sequence[Chunk] = (),
+                 repeated_passages: int = 0):
+        """``article``: the stage document's passages, for the ``document`` prompt layout
+        (see :mod:`advisor.answering.prompts`); empty for the ``passages`` layout.
+        ``repeated_passages``: how many of the best passages that layout still repeats in
+        full beside the question."""
         self.retriever = retriever
         self.chat_model = chat_model
         self.context_size = context_size
         self.max_answer_tokens = max_answer_tokens
         self.model_name = model_name
+        self.repeated_passages = repeated_passages
+        self.article = list(article)
+        self._article_by_label = {_squash(c.label): c for c in self.article}
+        self.system_prompt = document_system_prompt(self.article) if self.article else SYSTEM_PROMPT
+        keep_prefix = getattr(chat_model, "keep_prefix", None)
+        if keep_prefix is not None:
+            keep_prefix(self.system_prompt)
         self.runnable: Runnable = (
             RunnablePassthrough.assign(retrieval=RunnableLambda(self._retrieve))
             | RunnablePassthrough.assign(prompt=RunnableLambda(self._prompt))
@@ -142,9 +172,13 @@ class AnswerChain:
         count = getattr(self.chat_model, "count_tokens", None)
         budget = self.context_size - self.max_answer_tokens
         answer_start = getattr(self.chat_model, "supports_prefill", False)
+        passages = [p.chunk for p in retrieval.passages]
+        repeated = {c.id for c in passages[: self.repeated_passages]}
         messages, kept = build_messages(
-            retrieval.question, retrieval.language, [p.chunk for p in retrieval.passages],
+            retrieval.question, retrieval.language, passages,
             count_tokens=count, token_budget=budget, answer_start=answer_start,
+            system_prompt=self.system_prompt,
+            in_system_prompt=frozenset(c.id for c in self.article if c.id not in repeated),
         )
         tokens = sum(count(str(m.content)) for m in messages) if count else 0
         prefill = ANSWER_START[retrieval.language] if answer_start else ""
@@ -159,6 +193,11 @@ class AnswerChain:
         return RunnableLambda(lambda _: messages) | self.chat_model
 
     # --- running -------------------------------------------------------------------------
+    def prompt_messages(self, question: str) -> list[BaseMessage]:
+        """The messages the chat model would get for ``question`` (empty when declined)."""
+        retrieval = self._retrieve({"question": question})
+        return self._prompt({"retrieval": retrieval})["messages"]
+
     def stream(self, question: str) -> Iterator[AnswerEvent]:
         """Stream events for ``question`` (already cleaned by the caller)."""
         started = time.perf_counter()
@@ -171,6 +210,7 @@ class AnswerChain:
         stopped_early = False
         prefill, prompt_tokens, generated = "", 0, 0
         last_token_s: float | None = None
+        first_token_unix: float | None = None
         for chunk in self.runnable.stream({"question": question}):
             if "retrieval" in chunk:
                 retrieval = chunk["retrieval"]
@@ -189,9 +229,14 @@ class AnswerChain:
                     last_token_s = time.perf_counter() - started
                     if first_token_s is None:
                         first_token_s = last_token_s
+                        first_token_unix = time.time()
                 parts.append(message.content)
                 yield AnswerEvent("token", text=message.content)
-                if answer_complete("".join(parts)):
+                so_far = "".join(parts)
+                trimmed = without_repeated_line(so_far)
+                if trimmed is not None:
+                    parts = [trimmed]  # the final answer drops the repeat
+                if trimmed is not None or answer_complete(so_far):
                     stopped_early = True
                     break
             if message.response_metadata.get("timings"):
@@ -202,6 +247,7 @@ class AnswerChain:
         text = "".join(parts).strip()
         refused = not retrieval.covered or says_not_covered(text)
         if not refused:
+            sources = sources + self._cited_article_passages(text, sources)
             evidence = [s.text for s in sources] + [question]
             figures = ungrounded_figures(text, evidence)
             if figures:
@@ -225,10 +271,30 @@ class AnswerChain:
             "prompt_tokens": model_timings.get("prompt_tokens", usage.get("input_tokens", prompt_tokens)),
             "generated_tokens": model_timings.get("generated_tokens", usage.get("output_tokens", generated)),
             "decode_tokens_per_s": model_timings.get("decode_tokens_per_s", decode),
+            # Wall-clock time of the first token the model wrote: lets a caller measure
+            # from process start (see bench/oneoff.py).
+            "first_token_unix": round(first_token_unix, 3) if first_token_unix else None,
         }
         answer = Answer(question, text, retrieval.language, refused, sources, timings,
                         self.model_name, reason=retrieval.reason)
         yield AnswerEvent("done", answer=answer)
+
+    def _cited_article_passages(self, text: str, sources: list[Source]) -> list[Source]:
+        """Article passages the answer cites that retrieval did not choose.
+
+        In the ``document`` layout the model sees the whole article and may rightly cite a
+        passage outside the top few; it is listed (score 0) so every citation can be
+        traced, and its text counts as evidence for the grounding check.
+        """
+        shown = {_squash(s.label) for s in sources}
+        extra = []
+        for label in sorted(cited_labels(text)):
+            chunk = self._article_by_label.get(_squash(label))
+            if chunk is not None and _squash(chunk.label) not in shown:
+                shown.add(_squash(chunk.label))
+                extra.append(Source(chunk.id, chunk.stage, chunk.section, chunk.section_title,
+                                    chunk.label, chunk.source, chunk.text, 0.0))
+        return extra
 
     @staticmethod
     def _sources(retrieval: Retrieval, kept) -> list[Source]:

@@ -1,4 +1,4 @@
-"""``advisor``: ask, chat, ingest, models, doctor, serve.
+"""``advisor``: ask, chat, ingest, models, doctor, serve, eval.
 
 The commands parse input, call the advisor and render its output. Expected problems
 (a bad question, a missing model, an unreadable document) end with one clear line on
@@ -54,6 +54,14 @@ def _advisor(settings):
 def _prepare_index(advisor, quiet: bool = False) -> None:
     with progress_bar("Building the index", quiet=quiet) as report:
         advisor.rebuild_index(progress=report)
+
+
+def _warm_up(advisor) -> None:
+    """Have the model ready before the first question, so the first answer is as fast as
+    the rest. Says why when it takes a while (the first start on a machine)."""
+    click.echo("Loading the model (the first start on a machine also reads the stage "
+               "article once, about half a minute)...", err=True)
+    advisor.warm_up()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,6 +128,7 @@ def chat(settings) -> None:
     with friendly_errors():
         advisor = _advisor(settings)
         _prepare_index(advisor)
+        _warm_up(advisor)
         click.echo("AI-adoption advisor: ask about the five stages of AI adoption, in Chinese or English.")
         click.echo("Examples: 阶段三需要多长时间?  |  What KPIs matter in stage 1?   (exit: Ctrl-D or 'exit')\n")
         while True:
@@ -210,7 +219,8 @@ def models_list(settings) -> None:
 # --- doctor ---------------------------------------------------------------------------
 @cli.command()
 @click.option("--full-hash", is_flag=True, help="Re-compute the model's sha256 (slow).")
-@click.option("--fix", is_flag=True, help="Fetch a missing default model and rebuild a bad index.")
+@click.option("--fix", is_flag=True, help="Fetch a missing default model, rebuild a bad index and "
+              "prepare the prompt cache.")
 @settings_options
 def doctor(full_hash: bool, fix: bool, settings) -> None:
     """Check the model file, the index, the offline switches and the CPU build."""
@@ -234,6 +244,8 @@ def doctor(full_hash: bool, fix: bool, settings) -> None:
                 elif check.name == "index":
                     with progress_bar("Rebuilding the index") as report:
                         advisor.rebuild_index(progress=report, force=True)
+                elif check.name == "prompt cache":
+                    _warm_up(advisor)
         checks = run_checks(settings, advisor, full_hash=False)
     for check in checks:
         status = "ok" if check.ok else ("warn" if check.warning else "FAIL")
@@ -249,6 +261,9 @@ def _register_diagnosis() -> None:
 
     for command in (assess, report, history):
         cli.add_command(command)
+    from advisor.cli.evaluate import evaluate  # advisor eval: scores on the development sets
+
+    cli.add_command(evaluate)
 
 
 _register_diagnosis()
@@ -277,6 +292,7 @@ def serve(host: str | None, port: int | None, settings) -> None:
             sys.exit(2)
         advisor = _advisor(settings)
         _prepare_index(advisor)
+        _warm_up(advisor)
         click.echo(f"Serving the advisor at http://{settings.host}:{settings.port} (Ctrl-C to stop)")
         launch(advisor, settings)
 

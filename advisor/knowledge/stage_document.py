@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from advisor.knowledge.chunks import STAGE_DOCUMENT_SOURCE, STAGE_NAMES_ZH, Chunk
 
@@ -133,3 +134,12 @@ def chunk_stage_document(text: str, stage_titles_en: dict[int, str] | None = Non
             )
         )
     return chunks
+
+
+STAGE_DOCUMENT_FILE = "stage_document.zh.txt"
+
+
+def read_stage_passages(knowledge_dir: Path, stage_book) -> list[Chunk]:
+    """The passages of the stage document kept in ``knowledge_dir``, in document order."""
+    text = (Path(knowledge_dir) / STAGE_DOCUMENT_FILE).read_text(encoding="utf-8")
+    return chunk_stage_document(text, {s.id: s.title.en for s in stage_book.stages})

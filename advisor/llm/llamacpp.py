@@ -9,6 +9,8 @@ prompt never overflows the context window.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -28,11 +30,25 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
+KEPT_STATES = 3  # saved prompt states per model file
+
 _ROLES = {HumanMessage: "user", AIMessage: "assistant", SystemMessage: "system"}
 
 
 class ModelNotAvailable(RuntimeError):
     """The chat model cannot be loaded; the message says how to fix it."""
+
+
+def _split_prefill(messages: list[BaseMessage]) -> tuple[str, list[dict]]:
+    """A trailing assistant message is a prefill: the answer continues from its text.
+
+    Small models follow "answer in English" far more reliably when the answer already
+    starts in English.
+    """
+    prefill = ""
+    if messages and isinstance(messages[-1], AIMessage):
+        prefill, messages = str(messages[-1].content), messages[:-1]
+    return prefill, [{"role": _role(m), "content": m.content} for m in messages]
 
 
 def _role(message: BaseMessage) -> str:
@@ -60,6 +76,10 @@ class LlamaCppChatModel(BaseChatModel):
     max_tokens: int = 512
     temperature: float = 0.0
     seed: int = 0
+    use_mmap: bool = False
+    # Where evaluated prompt prefixes are saved, so that a new process (a one-off
+    # `advisor ask`, a restarted server) loads them instead of evaluating ~3,000 tokens.
+    state_dir: Path | None = None
 
     _llama: Any = PrivateAttr(default=None)
     _formatter: Any = PrivateAttr(default=None)
@@ -68,6 +88,8 @@ class LlamaCppChatModel(BaseChatModel):
     # Lock may be released by another thread.
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _load_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _prefix_system: str | None = PrivateAttr(default=None)
+    _prefix_tokens: list[int] | None = PrivateAttr(default=None)
 
     # A trailing assistant message is continued (see _stream); the chain uses this.
     supports_prefill: bool = True
@@ -109,6 +131,7 @@ class LlamaCppChatModel(BaseChatModel):
                     n_threads_batch=self.threads,
                     n_batch=512,
                     seed=self.seed,
+                    use_mmap=self.use_mmap,
                     verbose=False,
                 )
             return self._llama
@@ -138,6 +161,117 @@ class LlamaCppChatModel(BaseChatModel):
         with self._lock:
             return len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
+    def render_prompt(self, messages: list[BaseMessage]) -> str:
+        """The exact text given to llama.cpp for ``messages`` (a trailing assistant
+        message is continued, so its text ends the prompt)."""
+        prefill, payload = _split_prefill(messages)
+        return self._format(payload).prompt + prefill
+
+    def stop_words(self, messages: list[BaseMessage]) -> list[str]:
+        """The stop words of the chat template for ``messages``."""
+        _, payload = _split_prefill(messages)
+        return list(self._format(payload).stop or [])
+
+    # --- the cached prompt prefix ------------------------------------------------------
+    def keep_prefix(self, system_prompt: str) -> None:
+        """Keep every prompt that opens with ``system_prompt`` fast.
+
+        llama.cpp holds one sequence: a prompt that starts differently (a diagnosis
+        question, say) evicts the prefix. Before each prompt with this system message the
+        prefix is put back from memory or from its saved state, never re-evaluated twice.
+        """
+        self._prefix_system = system_prompt
+        self._prefix_tokens = None
+
+    def warm_up(self) -> dict:
+        """Load the model and make the kept prefix ready; says where it came from."""
+        llama = self.load()
+        started = time.perf_counter()
+        with self._lock:
+            source = self._restore_prefix(llama) if self._prefix_system else "none"
+        return {"prefix": source, "prefix_tokens": len(self._prefix_tokens or []),
+                "seconds": round(time.perf_counter() - started, 3)}
+
+    def _prefix_token_ids(self, llama: Any) -> list[int]:
+        # The prefix is what two different questions share after tokenisation: the
+        # template's text around the system message is whatever the model's own chat
+        # template makes it, so it is measured, not assumed.
+        if self._prefix_tokens is None:
+            def tokens(question: str) -> list[int]:
+                text = self._format([{"role": "system", "content": self._prefix_system},
+                                     {"role": "user", "content": question}]).prompt
+                return llama.tokenize(text.encode("utf-8"), special=True)
+
+            first, second = tokens("Question: a?"), tokens("问题:乙")
+            shared = 0
+            for a, b in zip(first, second):
+                if a != b:
+                    break
+                shared += 1
+            self._prefix_tokens = first[:shared]
+        return self._prefix_tokens
+
+    def _state_path(self, tokens: list[int]) -> Path | None:
+        if self.state_dir is None:
+            return None
+        import llama_cpp
+
+        path = Path(self.model_path)
+        stat = path.stat()
+        key = hashlib.sha256()
+        for part in (path.name, stat.st_size, stat.st_mtime_ns, self.context_size,
+                     llama_cpp.__version__, ",".join(map(str, tokens))):
+            key.update(f"{part}\0".encode())
+        return Path(self.state_dir) / f"{path.stem}-{key.hexdigest()[:20]}.state"
+
+    def _restore_prefix(self, llama: Any) -> str:
+        """Put the kept prefix into llama.cpp's cache; the caller holds the lock."""
+        import ctypes
+
+        import llama_cpp
+
+        tokens = self._prefix_token_ids(llama)
+        n = len(tokens)
+        if n == 0:
+            return "none"
+        if llama.n_tokens >= n and list(llama.input_ids[:n]) == tokens:
+            return "memory"
+        path = self._state_path(tokens)
+        if path is not None and path.is_file():
+            buffer = (llama_cpp.llama_token * self.context_size)()
+            count = ctypes.c_size_t(0)
+            loaded = llama_cpp.llama_state_load_file(
+                llama._ctx.ctx, str(path).encode(), buffer, self.context_size, ctypes.byref(count))
+            if loaded and list(buffer[: count.value]) == tokens:
+                os.utime(path)  # marks it recently used (see _save_prefix)
+                llama.input_ids[:n] = tokens
+                llama.n_tokens = n
+                llama._requires_eval = True
+                return "disk"
+            path.unlink(missing_ok=True)  # stale or damaged: evaluate afresh below
+        llama.reset()
+        llama.eval(tokens)
+        if path is not None:
+            self._save_prefix(llama, path, tokens)
+        return "evaluated"
+
+    def _save_prefix(self, llama: Any, path: Path, tokens: list[int]) -> None:
+        import llama_cpp
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        array = (llama_cpp.llama_token * len(tokens))(*tokens)
+        if llama_cpp.llama_state_save_file(llama._ctx.ctx, str(partial).encode(), array, len(tokens)):
+            os.replace(partial, path)  # atomic: a reader never sees half a state
+            # Each state is ~100 MB; keep the few most recently used of this model (a
+            # second prompt layout, an older checkout) and drop the rest.
+            states = sorted(path.parent.glob(f"{Path(self.model_path).stem}-*.state"),
+                            key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in states[KEPT_STATES:]:
+                old.unlink(missing_ok=True)
+        else:  # a full disk, say: answering still works, the next process re-evaluates
+            partial.unlink(missing_ok=True)
+
     # --- LangChain interface ----------------------------------------------------------
     def _generate(
         self,
@@ -165,13 +299,9 @@ class LlamaCppChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        # A trailing assistant message is a prefill: the answer continues from its text.
-        # Small models follow "answer in English" far more reliably when the answer
-        # already starts in English.
-        prefill = ""
-        if messages and isinstance(messages[-1], AIMessage):
-            prefill, messages = str(messages[-1].content), messages[:-1]
-        payload = [{"role": _role(m), "content": m.content} for m in messages]
+        prefill, payload = _split_prefill(messages)
+        keeps_prefix = bool(payload) and payload[0]["role"] == "system" and (
+            self._prefix_system is not None and payload[0]["content"] == self._prefix_system)
         options = {
             "max_tokens": kwargs.pop("max_tokens", self.max_tokens),
             "temperature": kwargs.pop("temperature", self.temperature),
@@ -181,6 +311,8 @@ class LlamaCppChatModel(BaseChatModel):
         llama = self.load()
         with self._lock:  # held for the whole generation: one Llama, one caller at a time
             started = time.perf_counter()
+            if keeps_prefix:
+                self._restore_prefix(llama)
             first_token_at: float | None = None
             generated = 0
             finish_reason = None

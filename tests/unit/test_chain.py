@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from advisor.answering.prompts import SYSTEM_PROMPT
+from advisor.answering.prompts import DOCUMENT_SYSTEM_PROMPT, SYSTEM_PROMPT
 from advisor.answering.question import QuestionError
 from tests.fakes import pieces
 
@@ -26,8 +26,8 @@ def test_stream_gives_sources_then_tokens_then_done(make_advisor):
     assert answer.model == "scripted-test-model"
 
 
-def test_the_model_sees_the_system_prompt_and_the_retrieved_passages(make_advisor):
-    advisor = make_advisor(REPLY, REPLY)
+def test_passages_layout_sends_the_rules_then_the_retrieved_passages(make_advisor):
+    advisor = make_advisor(REPLY, REPLY, prompt_layout="passages")
     advisor.ask("阶段三需要多长时间?")
     advisor.ask("How long does stage 3 take?")
     first, second = advisor.chat_model.history
@@ -37,6 +37,60 @@ def test_the_model_sees_the_system_prompt_and_the_retrieved_passages(make_adviso
     assert "[阶段三 · 预期所需时间]\n预期所需时间: 约6个月至1年。" in first[1].content
     assert "阶段三需要多长时间?" in first[1].content
     assert "in English" in second[1].content
+
+
+def test_document_layout_keeps_the_article_in_the_fixed_system_prompt(make_advisor):
+    advisor = make_advisor(REPLY, REPLY, repeated_passages=0)  # the default layout
+    advisor.ask("阶段三需要多长时间?")
+    advisor.ask("How long does stage 3 take?")
+    first, second = advisor.chat_model.history
+    system = first[0].content
+    assert isinstance(first[0], SystemMessage) and system.startswith(DOCUMENT_SYSTEM_PROMPT)
+    assert second[0].content == system, "the cached prefix must not change between questions"
+    for chunk in advisor.stage_chunks():  # every passage of the article, with its label
+        assert f"{chunk.label}\n{chunk.text}" in system
+    user = first[1].content
+    assert "[阶段三 · 预期所需时间]" in user and "阶段三需要多长时间?" in user
+    assert "约6个月至1年" not in user, "article passages are named, not repeated"
+    assert len(user) < 400 and "in English" in second[1].content
+
+
+def test_document_layout_repeats_the_best_passages_beside_the_question(make_advisor):
+    advisor = make_advisor(REPLY, repeated_passages=2)
+    retrieved = [p.chunk for p in advisor.retriever.retrieve("阶段三需要多长时间?").passages]
+    advisor.ask("阶段三需要多长时间?")
+    (messages,) = advisor.chat_model.history
+    user = messages[1].content
+    for chunk in retrieved[:2]:
+        assert f"{chunk.label}\n{chunk.text}" in user
+    for chunk in retrieved[2:]:
+        assert f"{chunk.label} (in the article)" in user and chunk.text not in user
+    positions = [user.index(c.label) for c in retrieved]
+    assert positions == sorted(positions), "the passages keep their rank"
+
+
+def test_a_company_passage_comes_in_full_with_the_question(private_root, e5):
+    from advisor.container import build_advisor
+    from tests.conftest import make_settings
+    from tests.fakes import ScriptedChatModel
+
+    advisor = build_advisor(make_settings(private_root), chat_model=ScriptedChatModel(replies=[REPLY]),
+                            embeddings=e5)
+    doc = private_root / "budget.md"
+    doc.write_text("# 年度AI预算\n我们公司2025年的AI预算是8.8万元,由财务部审批。\n", encoding="utf-8")
+    advisor.add_documents([doc])
+    advisor.ask("我们公司2025年的AI预算是多少?")
+    (messages,) = advisor.chat_model.history
+    assert "8.8万元" in messages[1].content and "8.8万元" not in messages[0].content
+
+
+def test_a_cited_article_passage_outside_the_top_passages_is_listed(make_advisor):
+    reply = "阶段三约6个月至1年 [阶段三 · 预期所需时间],阶段五约1至3年 [阶段五 · 预期所需时间]。"
+    answer = make_advisor(reply).ask("阶段三需要多长时间?")
+    cited = {(s.stage, s.section) for s in answer.sources if s.cited}
+    assert cited == {(3, "duration"), (5, "duration")}
+    extra = next(s for s in answer.sources if s.stage == 5)
+    assert extra.score == 0.0 and "约1至3年" in extra.text
 
 
 def test_cited_flags_follow_the_labels_in_the_answer(make_advisor):
@@ -104,3 +158,13 @@ def test_bad_questions_fail_before_any_work(make_advisor, question):
     with pytest.raises(QuestionError):
         next(advisor.stream(question))
     assert advisor.chat_model.history == []
+
+
+def test_a_repeated_line_ends_the_answer_without_the_repeat():
+    from advisor.answering.chain import without_repeated_line
+
+    looping = "要点:\n● 个人工作效率提升15%-20%。\n● 每人使用2个大语言模型。\n● 个人工作效率提升15%-20%。\n"
+    assert without_repeated_line(looping) == "要点:\n● 个人工作效率提升15%-20%。\n● 每人使用2个大语言模型。\n"
+    assert without_repeated_line("● 个人工作效率提升15%-20%。\n● 个人工作效率提") is None  # line not finished
+    assert without_repeated_line("- a\n- a\n") is None  # short lines (list markers) may repeat
+    assert without_repeated_line("第一行内容很长很长。\n第二行内容也很长。\n") is None

@@ -1,0 +1,148 @@
+"""``advisor eval``: score the advisor on the development sets, to compare models and settings.
+
+Progress goes to stderr, one line per item, so ``--json`` leaves stdout a single JSON
+object. The exit status is 0 whatever the scores: this command measures, the
+integration suite holds the floors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from advisor.cli.options import settings_options
+from advisor.evaluation import DEFAULT_DEVSET, DEFAULT_PROFILES
+
+
+def _progress(kind: str, total: int):
+    """An ``on_result`` callback printing ``[n/total] ok|BAD set id seconds errors`` to stderr."""
+    done = 0
+
+    def show(result) -> None:
+        nonlocal done
+        done += 1
+        seconds = result.total_s if kind == "devset" else result.seconds
+        errors = f"  {'; '.join(result.errors)}" if result.errors else ""
+        item_id = result.item.id if kind == "devset" else result.profile.id
+        click.echo(f"[{done}/{total}] {'ok ' if result.ok else 'BAD'} {kind:8s} {item_id:36s} "
+                   f"{seconds:6.1f} s{errors}", err=True)
+
+    return show
+
+
+def _rate(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _print_report(report: dict) -> None:
+    """The report as three parts: quality, timing, and the items that failed."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    devset = (report["devset"] or {}).get("summary", {})
+    profiles = (report["profiles"] or {}).get("summary", {})
+    console.print(f"Model {report['model']}, {report['threads']} threads, "
+                  f"{devset.get('questions', 0)} questions, {profiles.get('profiles', 0)} profiles, "
+                  f"{report['seconds']:.1f} s")
+
+    quality = Table(title="Quality")
+    for heading in ("metric", "zh", "en", "all"):
+        quality.add_column(heading, justify="left" if heading == "metric" else "right")
+    if devset:
+        for name, key in (("retrieval hit@1", "hit@1"), ("retrieval hit@3", "hit@3")):
+            quality.add_row(name, _rate(devset.get(f"{key}_zh")), _rate(devset.get(f"{key}_en")),
+                            _rate(devset.get(key)))
+        for name, key in (("fact recall", "fact_recall"), ("cited stage", "cited_stage_accuracy"),
+                          ("answer language", "language_accuracy"), ("refusal", "refusal_accuracy")):
+            quality.add_row(name, "", "", _rate(devset.get(key)))
+        quality.add_row("off-topic declined", "", "", devset["off_topic_declined"])
+    if profiles:
+        quality.add_row("diagnosis", _rate(profiles.get("diagnosis_accuracy_zh")),
+                        _rate(profiles.get("diagnosis_accuracy_en")), _rate(profiles["diagnosis_accuracy"]))
+    console.print(quality)
+
+    timing = Table(title="Timing")
+    for heading in ("", "p50", "p90"):
+        timing.add_column(heading, justify="right" if heading else "left")
+    for name, summary, key in (("first token (s)", devset, "first_token_s"), ("answer total (s)", devset, "total_s"),
+                               ("retrieval (ms)", devset, "retrieval_ms"), ("profile diagnosis (s)", profiles, "seconds")):
+        if f"{key}_p50" in summary:
+            timing.add_row(name, str(summary[f"{key}_p50"]), str(summary[f"{key}_p90"]))
+    console.print(timing)
+
+    failed = [(kind, item) for kind in ("devset", "profiles") for item in (report[kind] or {}).get("items", [])
+              if not item["ok"]]
+    if failed:
+        console.print(f"Failed ({len(failed)}):")
+        for kind, item in failed:
+            console.print(f"  {kind:8s} {item['id']}: {'; '.join(item['errors'])}", markup=False)
+    else:
+        console.print("No item failed.")
+
+
+@click.command("eval")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@click.option("--only", type=click.Choice(["devset", "profiles", "all"]), default="all", show_default=True,
+              help="Which development set to run.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Only the first N items of each set (a quick check).")
+@click.option("--devset", "devset_path", type=click.Path(path_type=Path), default=DEFAULT_DEVSET,
+              show_default="tests/data/devset.yaml", help="The question set (YAML).")
+@click.option("--profiles", "profiles_path", type=click.Path(path_type=Path), default=DEFAULT_PROFILES,
+              show_default="tests/data/profiles.yaml", help="The diagnosis profiles (YAML).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the JSON report to FILE.")
+@settings_options
+def evaluate(as_json: bool, only: str, limit: int | None, devset_path: Path, profiles_path: Path,
+             out: Path | None, settings) -> None:
+    """Score the advisor on the development sets: retrieval, facts, citations, refusals,
+    diagnosis, and timings. Use --model to compare GGUF files in models/."""
+    from advisor.cli.main import _advisor, _prepare_index, friendly_errors
+    from advisor.diagnosis.extraction import ProfileError
+    from advisor.evaluation import (EvaluationSetError, build_report, load_devset, load_profiles,
+                                    run_devset, run_profiles)
+
+    if out is not None and not out.parent.is_dir():  # found now, not after an hour's run
+        click.echo(f"Error: cannot write {out}: {out.parent} is not a folder.", err=True)
+        sys.exit(2)
+    with friendly_errors():
+        try:
+            # Read both sets before the model loads, so a bad path fails at once.
+            items = load_devset(devset_path)[:limit] if only in ("devset", "all") else None
+            profiles = load_profiles(profiles_path)[:limit] if only in ("profiles", "all") else None
+            advisor = _advisor(settings)
+            _prepare_index(advisor)
+            started = time.perf_counter()
+            devset_results = None if items is None else run_devset(
+                advisor, items, _progress("devset", len(items)))
+            profile_results = None if profiles is None else run_profiles(
+                advisor, profiles, _progress("profiles", len(profiles)))
+        except (EvaluationSetError, ProfileError) as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+    report = build_report(
+        devset_results, profile_results,
+        model=settings.model_path.name, model_path=str(settings.model_path), threads=settings.threads,
+        context_size=settings.context_size, temperature=settings.temperature, top_k=settings.top_k,
+        embedding_backend=settings.embedding_backend,
+        devset_file=None if items is None else str(devset_path),
+        profiles_file=None if profiles is None else str(profiles_path),
+        limit=limit, seconds=round(time.perf_counter() - started, 1),
+    )
+    if out is not None:
+        try:
+            out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"Error: cannot write {out}: {exc}", err=True)
+            sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        _print_report(report)
+        if out is not None:
+            click.echo(f"Wrote {out}", err=True)

@@ -1,0 +1,66 @@
+"""The cached prompt prefix (the ``document`` layout) with the real model.
+
+The stage article sits in the fixed start of every prompt. Evaluating it takes tens of
+seconds on a 2-core CPU, so it is evaluated once, saved, and restored by later
+processes; these tests check that the restored state is the same state, not merely fast.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+QUESTION = "How long does stage 3 take?"
+
+
+def _advisor(settings: Settings):
+    from advisor.container import build_advisor
+
+    return build_advisor(settings)
+
+
+def test_saved_prefix_is_restored_by_a_new_model_and_answers_identically(real_settings, tmp_path):
+    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache"})
+    first = _advisor(settings)
+    first.ensure_index()
+    assert first.chat_model.warm_up()["prefix"] == "evaluated"
+    states = list((tmp_path / "cache" / "prompt-state").glob("*.state"))
+    assert len(states) == 1 and states[0].stat().st_size > 10_000_000  # the article's KV cache
+    assert first.chat_model.warm_up()["prefix"] == "memory"
+    answer_first = first.ask(QUESTION)
+
+    second = _advisor(settings)  # a new Llama: as a new process would start
+    restored = second.chat_model.warm_up()
+    assert restored["prefix"] == "disk" and restored["seconds"] < 5
+    answer_second = second.ask(QUESTION)
+    assert answer_second.answer == answer_first.answer  # temperature 0: same state, same text
+    assert "6" in answer_second.answer and not answer_second.refused
+    assert any(s.stage == 3 and s.cited for s in answer_second.sources)
+    # Only the prompt the model had not seen was processed: the question, not the article.
+    assert answer_second.timings["prompt_tokens"] > 2000
+
+
+def test_another_prompt_evicts_the_prefix_and_it_comes_back_from_disk(real_advisor):
+    model = real_advisor.chat_model
+    model.warm_up()
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    model.invoke([SystemMessage("Reply with one word."), HumanMessage("Say yes.")], max_tokens=3)
+    assert model.warm_up()["prefix"] == "disk"
+    assert model.warm_up()["prefix"] == "memory"
+
+
+def test_a_damaged_state_file_is_replaced_not_trusted(real_settings, tmp_path):
+    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache"})
+    folder = tmp_path / "cache" / "prompt-state"
+    advisor = _advisor(settings)
+    advisor.chat_model.warm_up()
+    (state,) = folder.glob("*.state")
+    state.write_bytes(state.read_bytes()[:4096])  # truncated, as by a crash or a full disk
+    again = _advisor(settings)
+    assert again.chat_model.warm_up()["prefix"] == "evaluated"
+    answer = again.ask(QUESTION)
+    assert not answer.refused and any(s.stage == 3 and s.cited for s in answer.sources)

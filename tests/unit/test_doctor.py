@@ -1,0 +1,40 @@
+"""``advisor doctor``'s checks that need no model: each reports, none crashes."""
+
+from __future__ import annotations
+
+from advisor.doctor import check_prompt_cache, run_checks
+from tests.conftest import make_settings
+
+
+def test_prompt_cache_missing_is_a_warning_with_a_fix(tmp_path):
+    check = check_prompt_cache(make_settings(tmp_path))
+    assert not check.ok and check.warning
+    assert "advisor doctor --fix" in check.fix
+
+
+def test_prompt_cache_present_is_reported_with_its_size(tmp_path):
+    settings = make_settings(tmp_path)
+    folder = settings.cache_dir / "prompt-state"
+    folder.mkdir(parents=True)
+    (folder / f"{settings.model_path.stem}-0123456789abcdef0123.state").write_bytes(b"\0" * 3_000_000)
+    check = check_prompt_cache(settings)
+    assert check.ok and "3 MB" in check.detail
+
+
+def test_prompt_cache_of_another_model_does_not_count(tmp_path):
+    settings = make_settings(tmp_path)
+    folder = settings.cache_dir / "prompt-state"
+    folder.mkdir(parents=True)
+    (folder / "some-other-model-0123456789abcdef0123.state").write_bytes(b"\0" * 10)
+    assert not check_prompt_cache(settings).ok
+
+
+def test_the_passages_layout_needs_no_prompt_cache(tmp_path):
+    assert check_prompt_cache(make_settings(tmp_path, prompt_layout="passages")).ok
+
+
+def test_a_broken_check_is_a_finding_not_a_crash(tmp_path):
+    settings = make_settings(tmp_path, cache_dir=tmp_path / "file")
+    (tmp_path / "file").write_text("not a folder")
+    checks = {c.name: c for c in run_checks(settings)}
+    assert "prompt cache" in checks  # reported, whatever it found
