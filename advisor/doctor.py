@@ -100,19 +100,19 @@ def check_index(advisor) -> Check:
 
 
 def check_prompt_cache(settings: Settings) -> Check:
-    """The saved start of the prompt (the stage article read by the model), if the layout
-    uses one. Missing is only a warning: the first question after a start prepares it."""
+    """The saved start of the prompt (the rules, or with the 'document' layout the whole
+    stage article, read by the model). Missing is only a warning: the first question
+    after a start prepares it."""
     name = "prompt cache"
-    if settings.prompt_layout != "document":
-        return Check(name, True, f"not used by the '{settings.prompt_layout}' layout")
     states = sorted((settings.cache_dir / "prompt-state").glob(f"{settings.model_path.stem}-*.state"))
     if not states:
-        return Check(name, False, "the stage article has not been read by this model yet; the first "
-                     "question after each start would wait about half a minute",
+        wait = "about half a minute" if settings.prompt_layout == "document" else "a few seconds"
+        return Check(name, False, f"the fixed start of the prompt has not been saved for this model "
+                     f"yet; the first question after each start waits {wait} longer",
                      "Run 'advisor doctor --fix' (or start 'advisor serve' once).", warning=True)
     size = sum(s.stat().st_size for s in states) / 1e6
-    return Check(name, True, f"saved for {settings.model_path.name} ({size:.0f} MB); a new process loads it "
-                 "instead of re-reading the article")
+    return Check(name, True, f"saved for {settings.model_path.name} ({size:.0f} MB); a new process "
+                 "loads it instead of re-reading the fixed start of the prompt")
 
 
 def run_checks(settings: Settings, advisor=None, full_hash: bool = False) -> list[Check]:

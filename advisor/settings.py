@@ -88,12 +88,13 @@ class Settings(BaseSettings):
         "about 1.5 s sooner, but llama.cpp keeps its repacked CPU weights beside the mapped "
         "file, so the process holds about 0.6 GB more.",
     )
-    prompt_layout: Literal["document", "passages"] = Field(
-        "document",
-        description="'document': the whole stage article sits in the fixed, cached start of "
-        "the prompt, so each question adds only a few tokens (fast answers; needs a context "
-        "of about 4,000 tokens); 'passages': only the retrieved passages come with each "
-        "question (for models with a small context window).",
+    prompt_layout: Literal["passages", "document"] = Field(
+        "passages",
+        description="'passages': the retrieved passages come with each question, after a "
+        "fixed, cached set of rules. 'document': the whole stage article sits in the fixed, "
+        "cached start of the prompt and each question adds only the passages named by "
+        "repeated_passages (needs a context of about 4,000 tokens; with a model strong "
+        "enough to answer from the article with repeated_passages=0, the fastest layout).",
     )
     repeated_passages: int = Field(
         2, ge=0, le=20,

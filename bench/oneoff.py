@@ -13,9 +13,12 @@ process replaced it) evaluates some 3,000 tokens first. Each run says which it w
 from the saved states before and after it, because the two differ by a minute on a
 small machine.
 
-Peak memory is the child's own ``ru_maxrss``, from ``os.wait4``. It counts the pages of
-the memory-mapped model file the process touched, so it is what the process held
-resident, not what it allocated; pages shared with the page cache are counted too.
+Peak memory is the child's ``VmHWM`` (its resident high-water mark), read from
+``/proc/PID/status`` while it runs. ``ru_maxrss`` from ``os.wait4`` is no good here: Linux
+carries the high-water mark of the process that forked the child across ``exec``, so it
+would report the bench's own memory (which held a model a moment before). The mark counts
+the pages of a memory-mapped model file the process touched, so it is what the process
+held resident, not what it allocated.
 """
 
 from __future__ import annotations
@@ -63,13 +66,49 @@ def child_env(settings, base: dict | None = None) -> dict:
 
 
 def saved_states(folder: Path | None) -> dict[str, int] | None:
-    """The saved prompt states in ``folder``: file name -> modification time (ns)."""
+    """The saved prompt states in ``folder``: file name -> inode.
+
+    A new state is written aside and renamed into place, so it has a new inode; loading
+    a state only touches its modification time, which therefore proves nothing.
+    """
     if folder is None:
         return None
     folder = Path(folder)
     if not folder.is_dir():
         return {}
-    return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.state")}
+    return {p.name: p.stat().st_ino for p in folder.glob("*.state")}
+
+
+def _read_hwm_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+class HighWaterMark:
+    """Polls a running child's ``VmHWM`` (monotonic, so the last reading is the peak)."""
+
+    def __init__(self, pid: int, interval_s: float = 0.05):
+        self.pid, self.interval_s, self.kib = pid, interval_s, None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            reading = _read_hwm_kib(self.pid)
+            if reading is not None:
+                self.kib = max(self.kib or 0, reading)
+            self._stop.wait(self.interval_s)
+
+    def stop(self) -> int | None:
+        self._stop.set()
+        self._thread.join()
+        return self.kib
 
 
 def prefix_source(before: dict[str, int] | None, after: dict[str, int] | None) -> str:
@@ -91,13 +130,16 @@ def run_one(question: str, env: dict, cwd: Path, timeout_s: float = TIMEOUT_S,
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=cwd)
         timer = threading.Timer(timeout_s, proc.kill)
         timer.start()
+        hwm = HighWaterMark(proc.pid)
         try:
             stdout = proc.stdout.read().decode("utf-8", errors="replace")
             proc.stdout.close()
             # wait4, not Popen.wait: it also returns the child's own resource usage.
+            peak_kib = hwm.stop()  # before the child is reaped, while /proc still has it
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
+            hwm.stop()
         wall_s = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         stderr.seek(0)
@@ -111,7 +153,7 @@ def run_one(question: str, env: dict, cwd: Path, timeout_s: float = TIMEOUT_S,
         "process_s": round(wall_s, 2),
         "start_to_first_token_s": round(first_unix - spawned_unix, 2) if first_unix else None,
         "first_token_s": timings.get("first_token_s"),
-        "peak_rss_mb": round(maxrss_bytes(usage.ru_maxrss) / 1e6, 1),
+        "peak_rss_mb": round((peak_kib * 1024 if peak_kib else maxrss_bytes(usage.ru_maxrss)) / 1e6, 1),
         "prefix": prefix_source(states, saved_states(state_dir)),
         "refused": answer.get("refused"),
         "error": None if proc.returncode == 0 and answer else (error_tail.strip() or "no JSON answer"),

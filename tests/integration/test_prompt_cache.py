@@ -1,8 +1,10 @@
-"""The cached prompt prefix (the ``document`` layout) with the real model.
+"""The saved prompt prefix with the real model.
 
-The stage article sits in the fixed start of every prompt. Evaluating it takes tens of
-seconds on a 2-core CPU, so it is evaluated once, saved, and restored by later
-processes; these tests check that the restored state is the same state, not merely fast.
+In the ``document`` layout the whole stage article sits in the fixed start of every
+prompt; evaluating it takes tens of seconds on a 2-core CPU, so it is evaluated once,
+saved, and restored by later processes (the ``passages`` layout does the same with its
+shorter rules). These tests check that the restored state is the same state, not merely
+fast.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def _advisor(settings: Settings):
 
 
 def test_saved_prefix_is_restored_by_a_new_model_and_answers_identically(real_settings, tmp_path):
-    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache"})
+    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache", "prompt_layout": "document"})
     first = _advisor(settings)
     first.ensure_index()
     assert first.chat_model.warm_up()["prefix"] == "evaluated"
@@ -54,7 +56,7 @@ def test_another_prompt_evicts_the_prefix_and_it_comes_back_from_disk(real_advis
 
 
 def test_a_damaged_state_file_is_replaced_not_trusted(real_settings, tmp_path):
-    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache"})
+    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache", "prompt_layout": "document"})
     folder = tmp_path / "cache" / "prompt-state"
     advisor = _advisor(settings)
     advisor.chat_model.warm_up()

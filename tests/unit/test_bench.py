@@ -345,3 +345,32 @@ def test_cli_prints_the_table(tmp_path, monkeypatch):
     assert "Summary" in result.stdout and "≤ 2.00 s" in result.stdout
     assert (tmp_path / "b.json").is_file()
     assert CliRunner().invoke(main, ["--questions", "0"]).exit_code == 2
+
+
+def test_high_water_mark_is_the_childs_own_peak():
+    import subprocess
+    import sys
+
+    from bench.oneoff import HighWaterMark
+
+    code = "x = bytearray(300_000_000); x[::4096] = b'1' * len(x[::4096]); import time; time.sleep(0.5)"
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    hwm = HighWaterMark(proc.pid, interval_s=0.02)
+    proc.wait()
+    kib = hwm.stop()
+    assert kib is not None and 290_000 < kib < 600_000
+
+
+def test_a_loaded_state_only_touched_counts_as_loaded(tmp_path):
+    import os
+
+    from bench.oneoff import PREFIX_EVALUATED, PREFIX_LOADED, prefix_source, saved_states
+
+    state = tmp_path / "m-abc.state"
+    state.write_bytes(b"1")
+    before = saved_states(tmp_path)
+    os.utime(state)  # what loading a state does
+    assert prefix_source(before, saved_states(tmp_path)) == PREFIX_LOADED
+    (tmp_path / ".m-abc.state.tmp").write_bytes(b"2")
+    os.replace(tmp_path / ".m-abc.state.tmp", state)  # what saving a new one does
+    assert prefix_source(before, saved_states(tmp_path)) == PREFIX_EVALUATED

@@ -27,7 +27,7 @@ def test_stream_gives_sources_then_tokens_then_done(make_advisor):
 
 
 def test_passages_layout_sends_the_rules_then_the_retrieved_passages(make_advisor):
-    advisor = make_advisor(REPLY, REPLY, prompt_layout="passages")
+    advisor = make_advisor(REPLY, REPLY)  # the default layout
     advisor.ask("阶段三需要多长时间?")
     advisor.ask("How long does stage 3 take?")
     first, second = advisor.chat_model.history
@@ -40,7 +40,7 @@ def test_passages_layout_sends_the_rules_then_the_retrieved_passages(make_adviso
 
 
 def test_document_layout_keeps_the_article_in_the_fixed_system_prompt(make_advisor):
-    advisor = make_advisor(REPLY, REPLY, repeated_passages=0)  # the default layout
+    advisor = make_advisor(REPLY, REPLY, prompt_layout="document", repeated_passages=0)
     advisor.ask("阶段三需要多长时间?")
     advisor.ask("How long does stage 3 take?")
     first, second = advisor.chat_model.history
@@ -56,7 +56,7 @@ def test_document_layout_keeps_the_article_in_the_fixed_system_prompt(make_advis
 
 
 def test_document_layout_repeats_the_best_passages_beside_the_question(make_advisor):
-    advisor = make_advisor(REPLY, repeated_passages=2)
+    advisor = make_advisor(REPLY, prompt_layout="document", repeated_passages=2)
     retrieved = [p.chunk for p in advisor.retriever.retrieve("阶段三需要多长时间?").passages]
     advisor.ask("阶段三需要多长时间?")
     (messages,) = advisor.chat_model.history
@@ -74,8 +74,8 @@ def test_a_company_passage_comes_in_full_with_the_question(private_root, e5):
     from tests.conftest import make_settings
     from tests.fakes import ScriptedChatModel
 
-    advisor = build_advisor(make_settings(private_root), chat_model=ScriptedChatModel(replies=[REPLY]),
-                            embeddings=e5)
+    advisor = build_advisor(make_settings(private_root, prompt_layout="document"),
+                            chat_model=ScriptedChatModel(replies=[REPLY]), embeddings=e5)
     doc = private_root / "budget.md"
     doc.write_text("# 年度AI预算\n我们公司2025年的AI预算是8.8万元,由财务部审批。\n", encoding="utf-8")
     advisor.add_documents([doc])
@@ -86,7 +86,7 @@ def test_a_company_passage_comes_in_full_with_the_question(private_root, e5):
 
 def test_a_cited_article_passage_outside_the_top_passages_is_listed(make_advisor):
     reply = "阶段三约6个月至1年 [阶段三 · 预期所需时间],阶段五约1至3年 [阶段五 · 预期所需时间]。"
-    answer = make_advisor(reply).ask("阶段三需要多长时间?")
+    answer = make_advisor(reply, prompt_layout="document").ask("阶段三需要多长时间?")
     cited = {(s.stage, s.section) for s in answer.sources if s.cited}
     assert cited == {(3, "duration"), (5, "duration")}
     extra = next(s for s in answer.sources if s.stage == 5)

@@ -29,10 +29,6 @@ def test_prompt_cache_of_another_model_does_not_count(tmp_path):
     assert not check_prompt_cache(settings).ok
 
 
-def test_the_passages_layout_needs_no_prompt_cache(tmp_path):
-    assert check_prompt_cache(make_settings(tmp_path, prompt_layout="passages")).ok
-
-
 def test_a_broken_check_is_a_finding_not_a_crash(tmp_path):
     settings = make_settings(tmp_path, cache_dir=tmp_path / "file")
     (tmp_path / "file").write_text("not a folder")
