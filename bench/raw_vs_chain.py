@@ -183,6 +183,7 @@ def run_raw(settings, warmup_case: Case, cases: list[Case], prefix_tokens: int =
         n_threads_batch=settings.threads,
         n_batch=512,
         seed=0,
+        use_mmap=settings.model_mmap,  # as the advisor loads it
         verbose=False,
     )
     load_s = time.perf_counter() - started
