@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
+
+from advisor import evaluation
 
 
 def present(values: Iterable[float | None]) -> list[float]:
@@ -12,18 +13,15 @@ def present(values: Iterable[float | None]) -> list[float]:
 
 
 def percentile(values: Sequence[float | None], q: float) -> float | None:
-    """The ``q``-th percentile (0-100), interpolating linearly between ranks.
+    """The ``q``-th percentile (0-100) of the measured values; ``None`` for none.
 
-    The same definition as ``numpy.percentile``'s default; ``None`` for no values.
+    The advisor's own definition (:func:`advisor.evaluation.percentile`, linear between
+    ranks, as ``numpy.percentile``'s default), so bench and ``advisor eval`` agree.
     """
     if not 0 <= q <= 100:
         raise ValueError(f"percentile must be within 0..100, not {q}")
-    data = sorted(present(values))
-    if not data:
-        return None
-    rank = (len(data) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return data[low] + (data[high] - data[low]) * (rank - low)
+    data = present(values)
+    return evaluation.percentile(data, q / 100) if data else None
 
 
 def median(values: Sequence[float | None]) -> float | None:
