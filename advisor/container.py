@@ -30,7 +30,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         threads=settings.threads,
         max_tokens=settings.max_answer_tokens,
         temperature=settings.temperature,
-        state_dir=settings.cache_dir / "prompt-state",
+        state_dir=settings.prompt_state_dir,
         use_mmap=settings.model_mmap,
     )
 

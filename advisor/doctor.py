@@ -103,8 +103,10 @@ def check_prompt_cache(settings: Settings) -> Check:
     """The saved start of the prompt (the rules, or with the 'document' layout the whole
     stage article, read by the model). Missing is only a warning: the first question
     after a start prepares it."""
+    from advisor.llm.llamacpp import saved_prompt_states
+
     name = "prompt cache"
-    states = sorted((settings.cache_dir / "prompt-state").glob(f"{settings.model_path.stem}-*.state"))
+    states = saved_prompt_states(settings.prompt_state_dir, settings.model_path)
     if not states:
         wait = "about half a minute" if settings.prompt_layout == "document" else "a few seconds"
         return Check(name, False, f"the fixed start of the prompt has not been saved for this model "

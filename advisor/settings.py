@@ -193,6 +193,11 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def prompt_state_dir(self) -> Path:
+        """Saved llama.cpp states of the fixed prompt start (see LlamaCppChatModel)."""
+        return self.cache_dir / "prompt-state"
+
+    @property
     def documents_dir(self) -> Path:
         """Copies of the company documents added with ``advisor ingest``."""
         return self.data_dir / "documents"

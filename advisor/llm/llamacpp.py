@@ -39,6 +39,12 @@ class ModelNotAvailable(RuntimeError):
     """The chat model cannot be loaded; the message says how to fix it."""
 
 
+def saved_prompt_states(state_dir: Path, model_path: Path) -> list[Path]:
+    """The saved prompt states of one model file in ``state_dir``, most recently used first."""
+    pattern = f"{Path(model_path).stem}-*.state"
+    return sorted(Path(state_dir).glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
 def _split_prefill(messages: list[BaseMessage]) -> tuple[str, list[dict]]:
     """A trailing assistant message is a prefill: the answer continues from its text.
 
@@ -222,6 +228,7 @@ class LlamaCppChatModel(BaseChatModel):
         for part in (path.name, stat.st_size, stat.st_mtime_ns, self.context_size,
                      llama_cpp.__version__, ",".join(map(str, tokens))):
             key.update(f"{part}\0".encode())
+        # The name that saved_prompt_states() finds: model stem, then the key.
         return Path(self.state_dir) / f"{path.stem}-{key.hexdigest()[:20]}.state"
 
     def _restore_prefix(self, llama: Any) -> str:
@@ -265,9 +272,7 @@ class LlamaCppChatModel(BaseChatModel):
             os.replace(partial, path)  # atomic: a reader never sees half a state
             # Each state is ~100 MB; keep the few most recently used of this model (a
             # second prompt layout, an older checkout) and drop the rest.
-            states = sorted(path.parent.glob(f"{Path(self.model_path).stem}-*.state"),
-                            key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in states[KEPT_STATES:]:
+            for old in saved_prompt_states(path.parent, self.model_path)[KEPT_STATES:]:
                 old.unlink(missing_ok=True)
         else:  # a full disk, say: answering still works, the next process re-evaluates
             partial.unlink(missing_ok=True)

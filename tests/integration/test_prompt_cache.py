@@ -29,7 +29,7 @@ def test_saved_prefix_is_restored_by_a_new_model_and_answers_identically(real_se
     first = _advisor(settings)
     first.ensure_index()
     assert first.chat_model.warm_up()["prefix"] == "evaluated"
-    states = list((tmp_path / "cache" / "prompt-state").glob("*.state"))
+    states = list(settings.prompt_state_dir.glob("*.state"))
     assert len(states) == 1 and states[0].stat().st_size > 10_000_000  # the article's KV cache
     assert first.chat_model.warm_up()["prefix"] == "memory"
     answer_first = first.ask(QUESTION)
@@ -57,7 +57,7 @@ def test_another_prompt_evicts_the_prefix_and_it_comes_back_from_disk(real_advis
 
 def test_a_damaged_state_file_is_replaced_not_trusted(real_settings, tmp_path):
     settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache", "prompt_layout": "document"})
-    folder = tmp_path / "cache" / "prompt-state"
+    folder = settings.prompt_state_dir
     advisor = _advisor(settings)
     advisor.chat_model.warm_up()
     (state,) = folder.glob("*.state")

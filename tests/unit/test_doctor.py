@@ -14,7 +14,7 @@ def test_prompt_cache_missing_is_a_warning_with_a_fix(tmp_path):
 
 def test_prompt_cache_present_is_reported_with_its_size(tmp_path):
     settings = make_settings(tmp_path)
-    folder = settings.cache_dir / "prompt-state"
+    folder = settings.prompt_state_dir
     folder.mkdir(parents=True)
     (folder / f"{settings.model_path.stem}-0123456789abcdef0123.state").write_bytes(b"\0" * 3_000_000)
     check = check_prompt_cache(settings)
@@ -23,7 +23,7 @@ def test_prompt_cache_present_is_reported_with_its_size(tmp_path):
 
 def test_prompt_cache_of_another_model_does_not_count(tmp_path):
     settings = make_settings(tmp_path)
-    folder = settings.cache_dir / "prompt-state"
+    folder = settings.prompt_state_dir
     folder.mkdir(parents=True)
     (folder / "some-other-model-0123456789abcdef0123.state").write_bytes(b"\0" * 10)
     assert not check_prompt_cache(settings).ok
