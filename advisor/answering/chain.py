@@ -8,6 +8,7 @@ is a fixed sentence, never an invented answer.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -152,6 +153,10 @@ class AnswerChain:
         self.article = list(article)
         self._article_by_label = {_squash(c.label): c for c in self.article}
         self.system_prompt = document_system_prompt(self.article) if self.article else SYSTEM_PROMPT
+        count = getattr(chat_model, "count_tokens", None)
+        # Remembered counts: the system prompt (the whole article, in the document layout)
+        # is the same for every question and is tokenised once, not twice per question.
+        self._count_tokens = functools.lru_cache(maxsize=32)(count) if count else None
         keep_prefix = getattr(chat_model, "keep_prefix", None)
         if keep_prefix is not None:
             keep_prefix(self.system_prompt)
@@ -169,7 +174,7 @@ class AnswerChain:
         retrieval: Retrieval = inputs["retrieval"]
         if not retrieval.covered:
             return {"messages": [], "passages": [], "prefill": "", "tokens": 0}
-        count = getattr(self.chat_model, "count_tokens", None)
+        count = self._count_tokens
         budget = self.context_size - self.max_answer_tokens
         answer_start = getattr(self.chat_model, "supports_prefill", False)
         passages = [p.chunk for p in retrieval.passages]
@@ -207,7 +212,6 @@ class AnswerChain:
         first_token_s: float | None = None
         model_timings: dict = {}
         usage: dict = {}
-        stopped_early = False
         prefill, prompt_tokens, generated = "", 0, 0
         last_token_s: float | None = None
         first_token_unix: float | None = None
@@ -237,7 +241,6 @@ class AnswerChain:
                 if trimmed is not None:
                     parts = [trimmed]  # the final answer drops the repeat
                 if trimmed is not None or answer_complete(so_far):
-                    stopped_early = True
                     break
             if message.response_metadata.get("timings"):
                 model_timings = message.response_metadata["timings"]
