@@ -26,7 +26,6 @@ from advisor.retrieval.index import BuildReport, PassageIndex, Progress
 from advisor.retrieval.retriever import Retriever
 from advisor.settings import Settings
 
-
 MAX_NAME_CHARS = 120
 
 
@@ -136,9 +135,10 @@ class Advisor:
     def warm_up(self) -> dict:
         """Load the chat model and put the fixed start of the prompt into its cache.
 
-        The first time on a machine this reads the whole stage article through the model
-        (about half a minute on two cores) and saves the result; later starts load it in
-        a fraction of a second. Chat models without a prompt cache just report that.
+        The first time on a machine this reads the fixed start through the model (a few
+        seconds on two cores; about half a minute for the 'document' layout's whole
+        article) and saves the result; later starts load it in a fraction of a second.
+        Chat models without a prompt cache just report that.
         """
         warm = getattr(self.chat_model, "warm_up", None)
         return warm() if warm is not None else {"prefix": "none"}

@@ -59,8 +59,8 @@ def _prepare_index(advisor, quiet: bool = False) -> None:
 def _warm_up(advisor) -> None:
     """Have the model ready before the first question, so the first answer is as fast as
     the rest. Says why when it takes a while (the first start on a machine)."""
-    click.echo("Loading the model (the first start on a machine also reads the stage "
-               "article once, about half a minute)...", err=True)
+    click.echo("Loading the model (the first start on a machine also reads the fixed start "
+               "of the prompt once and saves it)...", err=True)
     advisor.warm_up()
 
 

@@ -84,7 +84,7 @@ class LlamaCppChatModel(BaseChatModel):
     seed: int = 0
     use_mmap: bool = False
     # Where evaluated prompt prefixes are saved, so that a new process (a one-off
-    # `advisor ask`, a restarted server) loads them instead of evaluating ~3,000 tokens.
+    # `advisor ask`, a restarted server) loads them instead of evaluating them again.
     state_dir: Path | None = None
 
     _llama: Any = PrivateAttr(default=None)
