@@ -62,3 +62,14 @@ def run_cli(*args: str, data_dir: Path, input_text: str | None = None, prefix: l
 
 def json_lines(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def real_server(tmp_path_factory):
+    """The web interface with the real default model, shared by the web and load tests."""
+    from tests.integration.servers import Server
+
+    _require_model(Settings())
+    server = Server(tmp_path_factory.mktemp("web-real") / "data").wait()
+    yield server
+    server.stop()
