@@ -22,6 +22,8 @@ from advisor.settings import Settings
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model the settings select (loaded lazily, on the first question)."""
+    if settings.chat_endpoint:
+        return build_endpoint_chat_model(settings)
     from advisor.llm.llamacpp import LlamaCppChatModel
 
     return LlamaCppChatModel(
@@ -35,8 +37,40 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     )
 
 
+def build_endpoint_chat_model(settings: Settings) -> BaseChatModel:
+    """The model on the OpenAI-compatible server at ``settings.chat_endpoint``."""
+    from pydantic import SecretStr
+
+    from advisor.llm.endpoint import EndpointChatModel
+
+    return EndpointChatModel(
+        base_url=settings.chat_endpoint,
+        model=settings.chat_endpoint_model or "",
+        # The OpenAI client insists on a key; servers without one ignore it.
+        api_key=settings.chat_endpoint_api_key or SecretStr("none"),
+        timeout=settings.chat_endpoint_timeout,
+        max_retries=1,
+        max_tokens=settings.max_answer_tokens,
+        temperature=settings.temperature,
+        seed=0,
+        stream_usage=True,
+    )
+
+
+def build_index_store(settings: Settings):
+    """Where the passage vectors live: chromadb in this process, or a Chroma server."""
+    if settings.index_server:
+        from advisor.retrieval.server_store import ChromaServerStore
+
+        return ChromaServerStore(settings.index_server)
+    from advisor.retrieval.index import LocalStore
+
+    return LocalStore()
+
+
 def model_name(chat_model: BaseChatModel) -> str:
-    return getattr(chat_model, "model_name", None) or type(chat_model).__name__
+    return (getattr(chat_model, "display_name", None) or getattr(chat_model, "model_name", None)
+            or type(chat_model).__name__)
 
 
 def build_advisor(
@@ -51,7 +85,7 @@ def build_advisor(
     chat_model = chat_model or build_chat_model(settings)
     stage_book = load_stage_book(settings.knowledge_dir / "stages.yaml")
     embedding_name = getattr(embeddings, "name", None) or type(embeddings).__name__
-    index = PassageIndex(settings.index_dir, embedding_name)
+    index = PassageIndex(settings.index_dir, embedding_name, store=build_index_store(settings))
     glossary = Glossary((entry.en, entry.zh) for entry in stage_book.glossary)
     retriever = Retriever(
         index,
@@ -71,5 +105,6 @@ def build_advisor(
         model_name=model_name(chat_model),
         article=article,
         repeated_passages=settings.repeated_passages,
+        canary=settings.prompt_canary,
     )
     return Advisor(settings, stage_book, index, retriever, chain, embeddings, chat_model)

@@ -7,9 +7,11 @@ decision lives here or below.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
+import threading
 import unicodedata
 import uuid
 from collections.abc import Iterator, Sequence
@@ -22,11 +24,13 @@ from advisor.answering.question import clean_question
 from advisor.knowledge.chunks import STAGE_DOCUMENT_SOURCE, Chunk
 from advisor.knowledge.documents import SUPPORTED_SUFFIXES, DocumentError, chunk_document, read_document
 from advisor.knowledge.stage_document import STAGE_DOCUMENT_FILE, read_stage_passages
-from advisor.retrieval.index import BuildReport, PassageIndex, Progress
+from advisor.retrieval.index import BuildReport, IndexNotReady, PassageIndex, Progress
 from advisor.retrieval.retriever import Retriever
 from advisor.settings import Settings
 
 MAX_NAME_CHARS = 120
+log = logging.getLogger(__name__)
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes; a CJK character takes three
 
 
 @dataclass
@@ -42,16 +46,26 @@ class DocumentInfo:
 def safe_document_name(name: str) -> str:
     """A file name that can only live inside the documents folder.
 
-    Path separators, NUL and control characters are dropped and only the last path
-    component is kept, so ``../../etc/passwd`` becomes ``passwd``.
+    Path separators, NUL, control and bidirectional-override characters are dropped and
+    only the last path component is kept, so ``../../etc/passwd`` becomes ``passwd``; a
+    long name is shortened, keeping its extension, which must be a supported one (a file
+    stored under another would never be indexed).
     """
-    name = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
+    name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]", "",
+                  name).strip().lstrip(".").strip()
     if not name:
         raise DocumentError("The document has no usable file name.")
     stem, suffix = os.path.splitext(name)
-    if len(name) > MAX_NAME_CHARS:
-        name = stem[: MAX_NAME_CHARS - len(suffix)] + suffix
+    if suffix.lower() not in SUPPORTED_SUFFIXES or not stem.strip(" ."):
+        raise DocumentError(
+            f"'{name[:80]}': unsupported file type '{suffix[:20] or '(none)'}'; "
+            f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}."
+        )
+    while len(stem) > 1 and (len(stem) + len(suffix) > MAX_NAME_CHARS
+                             or len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES):
+        stem = stem[:-1]
+    name = stem.rstrip(" .") + suffix
     if name == STAGE_DOCUMENT_SOURCE:
         raise DocumentError(f"'{name}' is reserved for the built-in stage document.")
     return name
@@ -70,6 +84,10 @@ class Advisor:
         self.embeddings = embeddings
         self.chat_model = chat_model
         self._questionnaire = None
+        # The build ensure_index last read completely, and one a rebuild could not mend.
+        self._index_lock = threading.Lock()
+        self._index_verified: str | None = None
+        self._index_unusable: str | None = None
 
     # --- answering ---------------------------------------------------------------------
     def stream(self, question: str) -> Iterator[AnswerEvent]:
@@ -175,10 +193,60 @@ class Advisor:
         return chunks
 
     def ensure_index(self, progress: Progress | None = None) -> BuildReport | None:
-        """Build the index when it is missing or out of date; cheap when it is current."""
-        if self.index.current_build() and self.index.read_manifest():
+        """Build the index when it is missing, and rebuild it when the build in service
+        cannot be read (damaged files, another embedding model); called before every
+        question, so cheap once a build has been read: one small file read and a stat.
+
+        Each build is opened completely (passages and vectors) the first time it is met;
+        one that fails is logged and replaced by a fresh build, so a damaged index costs
+        one rebuild instead of failing every question. Changed documents are brought in
+        at start-up (:meth:`rebuild_index`), not here: that needs every document re-read.
+        Raises :class:`IndexNotReady` when even a fresh build cannot be read.
+        """
+        build = self.index.current_build()
+        if build is not None and build == self._index_verified:
             return None
-        return self.rebuild_index(progress)
+        with self._index_lock:
+            build = self.index.current_build()
+            if build is not None and build == self._index_verified:
+                return None
+            if build is not None and build == self._index_unusable:
+                raise IndexNotReady(f"The index (build {build}) cannot be read even after a rebuild. "
+                                    "Run 'advisor doctor'.")
+            if build is None:
+                report = self.rebuild_index(progress)
+            else:
+                problem = self._index_problem()
+                if problem is None:
+                    self._index_verified = build
+                    return None
+                if getattr(getattr(self.index, "store", None), "location", None) is not None:
+                    # A Chroma server that does not answer is not mended by re-embedding
+                    # everything for each question; doctor reports it.
+                    raise IndexNotReady(problem)
+                log.warning("The index in service (build %s) cannot be read (%s); rebuilding it.",
+                            build, problem)
+                report = self.rebuild_index(progress, force=True)
+            build = self.index.current_build()
+            problem = self._index_problem()
+            if problem is not None:
+                self._index_unusable = build
+                raise IndexNotReady(f"The index was rebuilt but cannot be read ({problem}). "
+                                    "Run 'advisor doctor'.")
+            self._index_verified = build
+            return report
+
+    def _index_problem(self) -> str | None:
+        """Why the build in service cannot be read completely, or None."""
+        try:
+            self.index.open()
+            self.index.vectors()
+        # BaseException: chromadb's Rust panics reach Python as pyo3's PanicException.
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        return None
 
     def rebuild_index(self, progress: Progress | None = None, force: bool = False) -> BuildReport:
         """Bring the index in line with the documents, re-using the vectors of unchanged
@@ -193,12 +261,21 @@ class Advisor:
         checked: list[tuple[Path, str]] = []
         for path in paths:
             path = Path(path)
-            if not path.is_file():
-                raise DocumentError(f"{path}: no such file.")
+            try:
+                is_file = path.is_file()
+            except (OSError, ValueError):  # a name too long for the file system, say
+                is_file = False
+            if not is_file:
+                raise DocumentError(f"{ascii(str(path))[1:-1][:200]}: no such file.")
+            name = safe_document_name(path.name)
             read_document(path)  # raises a clear DocumentError for bad files
-            checked.append((path, safe_document_name(path.name)))
+            if name in (n for _, n in checked):
+                raise DocumentError(f"Two of the documents would both be stored as '{name}'.")
+            checked.append((path, name))
         folder = self.settings.documents_dir
         folder.mkdir(parents=True, exist_ok=True)
+        for leftover in folder.glob(".*.part"):  # copies cut short by a crash
+            leftover.unlink(missing_ok=True)
         for path, name in checked:
             target = folder / name
             tmp = folder / f".{uuid.uuid4().hex}.part"

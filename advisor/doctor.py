@@ -25,7 +25,11 @@ class Check:
 def _guard(name: str, fn: Callable[[], Check]) -> Check:
     try:
         return fn()
-    except Exception as exc:  # a check that breaks is itself a finding
+    # A check that breaks is itself a finding. BaseException: chromadb's Rust panics
+    # arrive as pyo3's PanicException, which is not an Exception.
+    except BaseException as exc:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
         return Check(name, False, f"the check failed: {type(exc).__name__}: {exc}")
 
 
@@ -76,27 +80,45 @@ def check_embeddings(settings: Settings) -> Check:
     return Check("embeddings", len(vector) > 0, f"{embeddings.name}, {len(vector)} dimensions")
 
 
-def check_index(advisor) -> Check:
-    from advisor.retrieval.index import IndexNotReady
+def check_index(advisor, timeout: float | None = None) -> Check:
+    """The index in service, read completely in a child process (a damaged chromadb file
+    can panic or abort the process reading it), then compared with the documents."""
+    from advisor.index_probe import PROBE_TIMEOUT_S, probe_index
 
     index = advisor.index
-    build = index.current_build()
-    if not build:
-        return Check("index", False, f"no index in {index.index_dir}", "Run 'advisor ingest --rebuild'.")
-    try:
-        index.open()
-        chunks = index.chunks
-        index.vectors()
-    except IndexNotReady as exc:
-        return Check("index", False, str(exc), "Run 'advisor ingest --rebuild'.")
-    except Exception as exc:  # a corrupt chromadb directory raises anything
-        return Check("index", False, f"the index cannot be read ({type(exc).__name__}: {exc})",
-                     "Run 'advisor ingest --rebuild'.")
-    if not index.is_current(advisor.corpus()):
-        return Check("index", False, f"build {build} is out of date with the documents",
-                     "Run 'advisor ingest --rebuild' (unchanged passages are not embedded again).")
-    sources = sorted({c.source for c in chunks})
-    return Check("index", True, f"build {build}: {len(chunks)} passages from {len(sources)} document(s)")
+    server = getattr(getattr(index, "store", None), "location", None)
+    health = probe_index(index.index_dir, index.embedding_name, server, timeout or PROBE_TIMEOUT_S)
+    if not health.ok:
+        return Check("index", False, health.problem,
+                     "Run 'advisor doctor --fix' (or 'advisor ingest --rebuild').")
+    changes = corpus_changes(index.read_manifest(health.build) or {}, advisor.corpus())
+    if changes:
+        return Check("index", False, f"build {health.build} is out of date: {'; '.join(changes)}",
+                     "Run 'advisor doctor --fix' (or 'advisor ingest').")
+    return Check("index", True, f"build {health.build}: {health.passages} passages from "
+                 f"{len(health.sources)} document(s)")
+
+
+def corpus_changes(manifest: dict, chunks) -> list[str]:
+    """How the documents differ from what the index holds, one phrase per document."""
+    indexed = set(manifest.get("ids") or [])
+    indexed_sources = set(manifest.get("sources") or [])
+    by_source: dict[str, list[str]] = {}
+    for chunk in chunks:
+        by_source.setdefault(chunk.source, []).append(chunk.id)
+    changes = []
+    for source, ids in by_source.items():
+        if source not in indexed_sources:
+            changes.append(f"{source} is not indexed yet")
+        elif not indexed.issuperset(ids):
+            changes.append(f"{source} has changed since it was indexed")
+    changes += [f"{source} is indexed but no longer present" for source in sorted(indexed_sources - set(by_source))]
+    if not changes and [c.id for c in chunks] != manifest.get("ids"):
+        # Only whole passages were dropped from a document, or the order changed.
+        gone = len(indexed - {c.id for c in chunks})
+        changes.append(f"{gone} indexed passage(s) are no longer in the documents" if gone
+                       else "the passages are indexed in another order")
+    return changes
 
 
 def check_prompt_cache(settings: Settings) -> Check:
@@ -117,6 +139,39 @@ def check_prompt_cache(settings: Settings) -> Check:
                  "loads it instead of re-reading the fixed start of the prompt")
 
 
+def check_chat_server(settings: Settings) -> Check:
+    """The OpenAI-compatible chat server named by ``chat_endpoint`` answers."""
+    from advisor.container import build_endpoint_chat_model
+
+    name = "chat server"
+    try:
+        report = build_endpoint_chat_model(settings).warm_up()
+    except Exception as exc:  # ChatServerUnavailable names the server and the reason
+        detail = str(exc) if settings.chat_endpoint in str(exc) else f"{settings.chat_endpoint}: {exc}"
+        return Check(name, False, detail, "Start the model server, or correct chat_endpoint "
+                     "(ADVISOR_CHAT_ENDPOINT), chat_endpoint_model and chat_endpoint_api_key.")
+    if report.get("warning"):
+        return Check(name, False, f"{settings.chat_endpoint} answers, but {report['warning']}",
+                     "Set chat_endpoint_model to a model the server lists.", warning=True)
+    return Check(name, True, f"{settings.chat_endpoint} answers in {report['seconds']:.2f} s "
+                 f"and serves {report['model']}")
+
+
+def check_index_server(settings: Settings) -> Check:
+    """The Chroma server named by ``index_server`` answers."""
+    from advisor.retrieval.index import IndexNotReady
+    from advisor.retrieval.server_store import ChromaServerStore
+
+    name = "index server"
+    try:
+        collections = ChromaServerStore(settings.index_server).collections()
+    except IndexNotReady as exc:
+        return Check(name, False, str(exc), "Start it with 'chroma run --path DIR --host HOST "
+                     "--port PORT', or correct index_server (ADVISOR_INDEX_SERVER).")
+    return Check(name, True, f"{settings.index_server} answers; it holds {len(collections)} "
+                 "passage collection(s)")
+
+
 def run_checks(settings: Settings, advisor=None, full_hash: bool = False) -> list[Check]:
     """All checks, in the order a user would fix them."""
     checks = [
@@ -126,6 +181,12 @@ def run_checks(settings: Settings, advisor=None, full_hash: bool = False) -> lis
         _guard("embeddings", lambda: check_embeddings(settings)),
         _guard("prompt cache", lambda: check_prompt_cache(settings)),
     ]
+    if settings.chat_endpoint:
+        # The model runs on the chat server: its file, build and prompt cache are there.
+        checks = [c for c in checks if c.name not in ("llama.cpp build", "chat model", "prompt cache")]
+        checks.insert(1, _guard("chat server", lambda: check_chat_server(settings)))
+    if settings.index_server:
+        checks.append(_guard("index server", lambda: check_index_server(settings)))
     if advisor is not None:
         checks.append(_guard("index", lambda: check_index(advisor)))
     return checks

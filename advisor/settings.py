@@ -102,6 +102,13 @@ class Settings(BaseSettings):
         "also repeated in full next to the question. Small models answer more accurately "
         "from text right beside the question; each costs about 60 tokens to process.",
     )
+    prompt_canary: str | None = Field(
+        None,
+        max_length=200,
+        description="A secret marker put into the system prompt. An answer that contains it "
+        "(a prompt-injection attack made the model reveal its instructions) is withdrawn. "
+        "Keep it fixed: the start of the prompt is cached per text.",
+    )
 
     # --- embeddings -----------------------------------------------------------------
     embedding_backend: Literal["e5", "sentence-transformers"] = Field(
@@ -155,6 +162,49 @@ class Settings(BaseSettings):
     ui_language: Literal["zh", "en"] = Field(
         "zh", description="Default language of the web interface labels ('zh' or 'en')."
     )
+
+    # --- scale-out ------------------------------------------------------------------
+    chat_endpoint: str | None = Field(
+        None,
+        description="Base URL of an OpenAI-compatible chat server that runs the model instead "
+        "of this process, e.g. http://gpu-host:8000/v1 (llama-cpp-python's or llama.cpp's "
+        "server, vLLM). Empty: the GGUF file named by 'model' runs here, in-process.",
+    )
+    chat_endpoint_model: str | None = Field(
+        None,
+        description="Model name sent to the chat server (vLLM needs the name it serves). "
+        "Empty: the first model the server lists at /models.",
+    )
+    chat_endpoint_api_key: SecretStr | None = Field(
+        None,
+        description="API key the chat server expects (sent as a bearer token); empty when "
+        "the server has none.",
+    )
+    chat_endpoint_timeout: float = Field(
+        300.0,
+        ge=1.0,
+        le=3600.0,
+        description="Seconds to wait for the chat server to connect or to send the next part "
+        "of an answer before the question fails with an error; a busy server queues requests, "
+        "so allow for the wait.",
+    )
+    index_server: str | None = Field(
+        None,
+        description="URL of a Chroma server (started with 'chroma run') that holds the "
+        "passage index, e.g. http://index-host:8000. Empty: chromadb runs in this process, "
+        "on disk under data_dir. Either way the list of builds and the vectors used to "
+        "re-use unchanged passages stay in data_dir on this machine.",
+    )
+
+    @field_validator("chat_endpoint", "index_server", mode="after")
+    @classmethod
+    def _server_url(cls, value: str | None) -> str | None:
+        value = (value or "").strip().rstrip("/")
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not a server URL: write it as http://host:port")
+        return value
 
     @field_validator("knowledge_dir", "data_dir", "models_dir", "cache_dir", mode="after")
     @classmethod

@@ -3,10 +3,15 @@ embedder, and one advisor whose index is built once per session.
 
 Only the chat model is faked (``tests.fakes.ScriptedChatModel``); embeddings, the
 index (chromadb on disk) and retrieval are the real ones.
+
+Every test, unit or integration, runs offline: this process may connect only to
+loopback (pytest-socket; the unit suite is stricter, see ``tests/unit/conftest.py``),
+and every Python process a test starts does the same (``tests/offline_guard``).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +23,26 @@ from tests.fakes import ScriptedChatModel
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = REPO / "knowledge"
+OFFLINE_GUARD_DIR = REPO / "tests" / "offline_guard"
+LOOPBACK = ["127.0.0.1", "::1", "localhost", "127.0.0.0/8"]
+# Resolved in advance: looking "localhost" up inside a test's setup could itself be blocked.
+_RESOLVED = {"localhost": {"127.0.0.1", "::1"}}
+
+
+def pytest_configure(config):
+    # Child Python processes (CLI runs, web servers) import tests/offline_guard's
+    # sitecustomize at start-up and refuse anything but loopback.
+    paths = [str(OFFLINE_GUARD_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before fixtures are set up, so session fixtures are guarded too; pytest-socket's
+    # teardown hook lifts the guard after each test.
+    from pytest_socket import socket_allow_hosts
+
+    socket_allow_hosts(LOOPBACK, allow_unix_socket=True, resolution_cache=dict(_RESOLVED))
 
 
 def make_settings(root: Path, **overrides) -> Settings:

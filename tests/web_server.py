@@ -4,8 +4,10 @@
     python tests/web_server.py --port 7861 --data-dir /tmp/x --scripted 0.05 --max-queue-size 2
 
 With ``--scripted DELAY`` the chat model is :class:`tests.fakes.ScriptedChatModel`, whose
-every reply is a cited answer streamed one piece per DELAY seconds (for load tests);
-embeddings, the index and retrieval are the real ones either way.
+every reply is a cited answer streamed one piece per DELAY seconds (for load tests), or
+the text given with ``--reply TEXT`` (for the attack tests); embeddings, the index and
+retrieval are the real ones either way. The server may reach nothing but loopback
+(``tests/offline_guard``).
 """
 
 from __future__ import annotations
@@ -21,11 +23,19 @@ SCRIPTED_REPLY = "阶段三一般需要约6个月至1年 [阶段三 · 预期所
 
 
 def main() -> None:
+    # Installed here as well as through sitecustomize, so a server started by hand for a
+    # test is guarded too.
+    sys.path.insert(0, str(REPO / "tests" / "offline_guard"))
+    import loopback_only
+
+    loopback_only.install()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--scripted", type=float, default=None, metavar="DELAY",
                         help="use a scripted chat model streaming one piece per DELAY seconds")
+    parser.add_argument("--reply", default=SCRIPTED_REPLY,
+                        help="with --scripted, the scripted model's every reply (default: a cited answer)")
     parser.add_argument("--max-queue-size", type=int, default=None)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -42,7 +52,7 @@ def main() -> None:
     if args.scripted is not None:
         from tests.fakes import ScriptedChatModel
 
-        chat_model = ScriptedChatModel(replies=[SCRIPTED_REPLY] * 1000, delay_s=args.scripted)
+        chat_model = ScriptedChatModel(replies=[args.reply] * 1000, delay_s=args.scripted)
     advisor = build_advisor(settings, chat_model=chat_model)
     advisor.rebuild_index()
     advisor.warm_up()  # as `advisor serve` does before it listens

@@ -8,6 +8,7 @@ has a maximum size, beyond which the page tells the user the advisor is busy.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -27,13 +28,22 @@ def browser_secret(data_dir: Path) -> str:
     (so a reload after a restart still finds them) and readable only by this user."""
     path = Path(data_dir) / SECRET_FILE
     try:
-        return path.read_text(encoding="utf-8").strip()
+        secret = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        secret = secrets.token_urlsafe(32)
-        path.touch(mode=0o600)
-        path.write_text(secret, encoding="utf-8")
+        secret = ""
+    if secret:
         return secret
+    # Written aside and renamed into place: a crash never leaves an empty key behind.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    tmp = path.with_name(f"{SECRET_FILE}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secret)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return secret
 
 
 def _answer_choices(lang: str) -> list[tuple[str, str]]:

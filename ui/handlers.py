@@ -77,12 +77,17 @@ class Handlers:
     # --- chat -----------------------------------------------------------------------------
     def respond(self, message: str, turns: list | None, lang: str) -> Iterator[tuple]:
         """Stream the answer to ``message``; yields (chatbot messages, turns, turns, textbox)."""
-        turns = [dict(t) for t in (turns or [])]
-        question = (message or "").strip()
-        if not question:
+        from advisor.answering.question import decode_question, shown_question
+
+        turns = [dict(t) for t in (turns or []) if isinstance(t, dict)]
+        question = decode_question(message) if isinstance(message, (bytes, bytearray)) else str(message or "")
+        if not question.strip():
             yield render_messages(turns, lang), turns, turns, ""
             return
-        turn = {"question": question, "answer": "", "sources": [], "error": False}
+        # The advisor checks and cleans the question; the conversation keeps a safe,
+        # bounded copy, so a refused 100,000-character paste is not stored in the browser.
+        shown = shown_question(question, self.settings.max_question_chars) or "…"
+        turn = {"question": shown, "answer": "", "sources": [], "error": False}
         turns.append(turn)
         yield render_messages(turns, lang), turns, turns, ""
         try:
@@ -150,13 +155,15 @@ class Handlers:
         """Diagnose from a free-text description (the model reads it)."""
         from advisor.diagnosis import AnswerError
         from advisor.diagnosis.extraction import ProfileError
+        from advisor.llm.llamacpp import ModelNotAvailable
 
         company = self._company(company, lang)
         if not (profile or "").strip():
             return self._failed(label(lang, "no_profile"), company, lang)
         try:
             assessment = self.advisor.assess_profile(profile, company=company)
-        except (AnswerError, ProfileError) as exc:
+        except (AnswerError, ProfileError, ModelNotAvailable) as exc:
+            # A missing model file or an unreachable chat server is told, not raised.
             return self._failed(exc, company, lang)
         return self._result(assessment, company, lang)
 
@@ -227,7 +234,10 @@ class Handlers:
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 reason = label(lang, "bad_type", name=path.name, allowed=allowed)
                 return label(lang, "nothing_added", reason=escape_text(reason)), self.documents_table(lang)
-            size = path.stat().st_size if path.is_file() else 0
+            try:
+                size = path.stat().st_size if path.is_file() else 0
+            except (OSError, ValueError):  # NUL in the name, a name too long: the advisor says
+                size = 0
             if size > MAX_DOCUMENT_BYTES:
                 reason = label(lang, "too_big", name=path.name, size=size / 1024 / 1024, mb=limit_mb)
                 return label(lang, "nothing_added", reason=escape_text(reason)), self.documents_table(lang)

@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from advisor.answering.grounding import ungrounded_figures
+from advisor.answering.guard import WITHDRAWN_LEAK, OutputGuard
 from advisor.answering.prompts import (
     ANSWER_START,
     NOT_COVERED,
@@ -28,6 +29,7 @@ from advisor.answering.prompts import (
     cited_labels,
     document_system_prompt,
     says_not_covered,
+    with_canary,
 )
 from advisor.knowledge.chunks import Chunk
 from advisor.retrieval.retriever import Retrieval, Retriever
@@ -139,11 +141,12 @@ class AnswerChain:
 
     def __init__(self, retriever: Retriever, chat_model: BaseChatModel, context_size: int,
                  max_answer_tokens: int, model_name: str, article: Sequence[Chunk] = (),
-                 repeated_passages: int = 0):
+                 repeated_passages: int = 0, canary: str | None = None):
         """``article``: the stage document's passages, for the ``document`` prompt layout
         (see :mod:`advisor.answering.prompts`); empty for the ``passages`` layout.
         ``repeated_passages``: how many of the best passages that layout still repeats in
-        full beside the question."""
+        full beside the question. ``canary``: a secret marker put into the system prompt;
+        an answer containing it is withdrawn (see :mod:`advisor.answering.guard`)."""
         self.retriever = retriever
         self.chat_model = chat_model
         self.context_size = context_size
@@ -152,7 +155,9 @@ class AnswerChain:
         self.repeated_passages = repeated_passages
         self.article = list(article)
         self._article_by_label = {_squash(c.label): c for c in self.article}
-        self.system_prompt = document_system_prompt(self.article) if self.article else SYSTEM_PROMPT
+        self.system_prompt = with_canary(
+            document_system_prompt(self.article) if self.article else SYSTEM_PROMPT, canary)
+        self.guard = OutputGuard(self.system_prompt, canary)
         count = getattr(chat_model, "count_tokens", None)
         # Remembered counts: the system prompt (the whole article, in the document layout)
         # is the same for every question and is tokenised once, not twice per question.
@@ -215,6 +220,8 @@ class AnswerChain:
         prefill, prompt_tokens, generated = "", 0, 0
         last_token_s: float | None = None
         first_token_unix: float | None = None
+        shown = 0  # characters of the answer given out as tokens so far
+        leaked = False
         for chunk in self.runnable.stream({"question": question}):
             if "retrieval" in chunk:
                 retrieval = chunk["retrieval"]
@@ -235,8 +242,15 @@ class AnswerChain:
                         first_token_s = last_token_s
                         first_token_unix = time.time()
                 parts.append(message.content)
-                yield AnswerEvent("token", text=message.content)
                 so_far = "".join(parts)
+                if self.guard.leaks_canary(so_far) or self.guard.leaked_rule(so_far):
+                    leaked = True  # stop at once; the answer is withdrawn below
+                    break
+                # Text that may be the start of the canary waits for the next piece.
+                safe = len(so_far) - self.guard.holds_canary_prefix(so_far)
+                if safe > shown:
+                    yield AnswerEvent("token", text=so_far[shown:safe])
+                    shown = safe
                 trimmed = without_repeated_line(so_far)
                 if trimmed is not None:
                     parts = [trimmed]  # the final answer drops the repeat
@@ -247,9 +261,20 @@ class AnswerChain:
             if message.usage_metadata:
                 usage = dict(message.usage_metadata)
         assert retrieval is not None
-        text = "".join(parts).strip()
+        text = "".join(parts)
+        if not leaked and len(text) > shown:
+            yield AnswerEvent("token", text=text[shown:])
+        text = text.strip()
         refused = not retrieval.covered or says_not_covered(text)
-        if not refused:
+        problem = None
+        if retrieval.covered and (leaked or not refused):
+            problem = self.guard.problem(text, question, [s.text for s in sources])
+        if problem is not None:
+            lang = retrieval.language
+            text = f"{NOT_COVERED[lang]} {WITHDRAWN_LEAK[lang]}"
+            refused = True
+            yield AnswerEvent("retract", text=text)
+        elif not refused:
             sources = sources + self._cited_article_passages(text, sources)
             evidence = [s.text for s in sources] + [question]
             figures = ungrounded_figures(text, evidence)

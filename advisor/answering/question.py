@@ -11,12 +11,26 @@ class QuestionError(ValueError):
 
 
 # Control characters (but tab and newline) and the bidirectional overrides that can make
-# text display differently from what the model reads.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# text display differently from what the model reads; lone surrogates (undecodable bytes
+# in a command-line argument) and U+FFFD (bytes a decoder replaced) carry no meaning.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+                     r"\ud800-\udfff\ufffd]")
+# Terminal escape sequences (colours, cursor moves): the whole sequence, not just its ESC.
+_TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+
+
+def decode_question(data: bytes | str) -> str:
+    """Text from bytes that may not be valid UTF-8 (a pipe, a web request): undecodable
+    bytes become U+FFFD, which :func:`clean_question` then drops."""
+    if isinstance(data, str):
+        return data
+    return bytes(data).decode("utf-8", errors="replace")
 
 
 def clean_question(text: str, max_chars: int) -> str:
     """The question ready for retrieval, or :class:`QuestionError` with a clear message."""
+    if isinstance(text, (bytes, bytearray)):
+        text = decode_question(text)
     if not isinstance(text, str):
         raise QuestionError("The question must be text.")
     # Reject the over-long before any other work, so a pasted book costs nothing.
@@ -25,13 +39,24 @@ def clean_question(text: str, max_chars: int) -> str:
             f"The question is {len(text):,} characters long; the limit is {max_chars:,}. "
             "Please shorten it to the part you want answered."
         )
-    cleaned = _UNSAFE.sub("", unicodedata.normalize("NFC", text))
-    cleaned = re.sub(r"[ \t]+", " ", cleaned).strip()
+    cleaned = _UNSAFE.sub("", _TERMINAL_ESCAPE.sub("", unicodedata.normalize("NFC", text)))
+    cleaned = re.sub(r"[ \t]+", " ", cleaned)
+    cleaned = re.sub(r" ?\n[ \n]*", lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", cleaned).strip()
     if not cleaned:
         raise QuestionError("The question is empty. Please type a question.")
+    if not any(ch.isalnum() for ch in cleaned):
+        raise QuestionError("The question has no words in it. Please type a question.")
     if len(cleaned) > max_chars:
         raise QuestionError(
             f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}. "
             "Please shorten it to the part you want answered."
         )
     return cleaned
+
+
+def shown_question(text, max_chars: int) -> str:
+    """``text`` as a conversation may show it back: unsafe characters dropped and cut to
+    ``max_chars`` (a refused 100,000-character paste is not echoed whole)."""
+    text = decode_question(text) if isinstance(text, (bytes, bytearray)) else str(text or "")
+    text = _UNSAFE.sub("", _TERMINAL_ESCAPE.sub("", text[: max_chars * 2])).strip()
+    return text if len(text) <= max_chars else text[:max_chars].rstrip() + "…"

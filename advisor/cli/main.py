@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from advisor.cli.options import settings_options
-from advisor.cli.render import print_answer_stream, print_sources, progress_bar
+from advisor.cli.render import print_answer_stream, progress_bar
 from advisor.settings import Settings
 
 
@@ -52,8 +52,11 @@ def _advisor(settings):
 
 
 def _prepare_index(advisor, quiet: bool = False) -> None:
+    """Bring the index in line with the documents and the embedding model, then read the
+    build in service once, rebuilding it if its files are damaged."""
     with progress_bar("Building the index", quiet=quiet) as report:
         advisor.rebuild_index(progress=report)
+        advisor.ensure_index(progress=report)
 
 
 def _warm_up(advisor) -> None:
@@ -77,7 +80,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-@click.option("--batch", type=click.File("r", encoding="utf-8"), default=None,
+@click.option("--batch", type=click.File("r", encoding="utf-8", errors="replace"), default=None,
               help="Answer one question per line of FILE ('-' for stdin); with --json, one "
                    "JSON object per line, in input order.")
 @settings_options
@@ -101,10 +104,11 @@ def ask(question: str | None, as_json: bool, batch, settings) -> None:
 
 
 def _ask_batch(advisor, lines, as_json: bool) -> None:
-    from advisor.answering.question import QuestionError
+    from advisor.answering.question import QuestionError, shown_question
 
+    # Undecodable bytes arrive as U+FFFD (see --batch), which clean_question drops.
     for line in lines:
-        question = line.rstrip("\n")
+        question = line.rstrip("\r\n")
         try:
             answer = advisor.ask(question).to_dict()
         except QuestionError as exc:
@@ -114,7 +118,8 @@ def _ask_batch(advisor, lines, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(answer, ensure_ascii=False))
         else:
-            click.echo(f"Q: {question}\nA: {answer.get('answer', 'Error: ' + answer.get('error', ''))}\n")
+            shown = shown_question(question, advisor.settings.max_question_chars)
+            click.echo(f"Q: {shown}\nA: {answer.get('answer', 'Error: ' + answer.get('error', ''))}\n")
         sys.stdout.flush()
 
 

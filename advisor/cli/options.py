@@ -29,6 +29,9 @@ FLAG_FIELDS = (
     "relevance_threshold",
     "embedding_backend",
     "embedding_model_path",
+    "chat_endpoint",
+    "chat_endpoint_model",
+    "index_server",
 )
 
 

@@ -25,11 +25,8 @@ def print_sources(sources, out=None) -> None:
 def print_answer_stream(events: Iterable) -> None:
     """Print tokens as they arrive, then the sources (cited ones marked with *)."""
     answer = None
-    sources = []
     for event in events:
-        if event.kind == "sources":
-            sources = event.sources
-        elif event.kind == "token":
+        if event.kind == "token":
             sys.stdout.write(event.text)
             sys.stdout.flush()
         elif event.kind == "retract":

@@ -12,6 +12,11 @@ process has open can hang. A new build goes into a fresh directory; only when it
 complete does ``CURRENT`` switch to it, so a reader sees the old index or the new one,
 never half of one. The vectors are also kept as a plain array so the next build can
 re-use them for unchanged passages without opening the live chromadb directory.
+
+Where a build's collection lives is the job of a store: :class:`LocalStore` (the
+``chroma/`` folder above) or a Chroma server (:mod:`advisor.retrieval.server_store`, one
+collection per build). ``CURRENT``, the manifests and the vectors stay under
+``index_dir`` either way, so the switch and the re-use work the same.
 """
 
 from __future__ import annotations
@@ -75,12 +80,35 @@ def _chroma_client(path: Path):
     )
 
 
+class LocalStore:
+    """Each build's collection in chromadb in this process, under ``<build>/chroma``."""
+
+    # A server store names itself in each manifest; a local build's manifest has no "store".
+    location: str | None = None
+
+    def create_collection(self, build_dir: Path):
+        return _chroma_client(build_dir / "chroma").create_collection(
+            COLLECTION,
+            embedding_function=None,  # never chroma's default: it downloads a model
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def get_collection(self, build_dir: Path):
+        return _chroma_client(build_dir / "chroma").get_collection(COLLECTION, embedding_function=None)
+
+    def remove(self, build_dir: Path) -> bool:
+        """Drop what the build holds outside ``build_dir``: nothing here."""
+        return True
+
+
 class PassageIndex:
     """Vector search over the passages of the current build."""
 
-    def __init__(self, index_dir: Path, embedding_name: str):
+    def __init__(self, index_dir: Path, embedding_name: str, store=None):
+        """``store``: where each build's collection lives (default :class:`LocalStore`)."""
         self.index_dir = Path(index_dir)
         self.embedding_name = embedding_name
+        self.store = store if store is not None else LocalStore()
         self._lock = threading.Lock()
         self._opened: str | None = None
         self._collection = None
@@ -116,6 +144,7 @@ class PassageIndex:
             and manifest.get("version") == MANIFEST_VERSION
             and manifest.get("embedding") == self.embedding_name
             and manifest.get("ids") == [c.id for c in chunks]
+            and manifest.get("store") == self.store.location
         )
 
     @contextmanager
@@ -141,8 +170,10 @@ class PassageIndex:
         if len(set(ids)) != len(ids):
             raise ValueError("duplicate passages: every chunk must be unique")
         with self._build_lock():
+            # Builds left unfinished by a killed process go first, so repeated crashes
+            # cannot pile them up (no one else builds while we hold the lock).
+            self._remove_stale_builds(keep=self.current_build() or "", incomplete_only=True)
             if not force and self.is_current(chunks):
-                self._remove_stale_builds(keep=self.current_build() or "", incomplete_only=True)
                 return BuildReport(self.current_build() or "", len(chunks), 0, len(chunks),
                                    time.perf_counter() - started, unchanged=True)
             known = {} if force else self._known_vectors()
@@ -163,12 +194,7 @@ class PassageIndex:
             target = self.builds_dir / build
             target.mkdir(parents=True)
             if chunks:
-                client = _chroma_client(target / "chroma")
-                collection = client.create_collection(
-                    COLLECTION,
-                    embedding_function=None,  # never chroma's default: it downloads a model
-                    configuration={"hnsw": {"space": "cosine"}},
-                )
+                collection = self.store.create_collection(target)
                 for i in range(0, len(chunks), 256):
                     part = chunks[i : i + 256]
                     collection.add(
@@ -179,7 +205,7 @@ class PassageIndex:
                     )
                     if progress:
                         progress("storing", min(i + 256, len(chunks)), len(chunks))
-                del collection, client
+                del collection
             with open(target / "vectors.npy", "wb") as fh:
                 np.save(fh, vectors)
             manifest = {
@@ -190,6 +216,8 @@ class PassageIndex:
                 "sources": sorted({c.source for c in chunks}),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
+            if self.store.location is not None:
+                manifest["store"] = self.store.location
             _write_atomic(target / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
             _write_atomic(self.index_dir / "CURRENT", build.encode())  # the commit point
             self._remove_stale_builds(keep=build, previous=previous)
@@ -205,7 +233,9 @@ class PassageIndex:
             vectors = np.load(self.builds_dir / build / "vectors.npy")
         except (OSError, ValueError):
             return {}
-        if len(vectors) != len(manifest["ids"]):
+        # Only vectors that are plainly intact are re-used; anything else is embedded again.
+        if (vectors.ndim != 2 or len(vectors) != len(manifest["ids"])
+                or vectors.shape[1] != manifest.get("dimension") or not np.isfinite(vectors).all()):
             return {}
         return dict(zip(manifest["ids"], vectors))
 
@@ -221,7 +251,9 @@ class PassageIndex:
                 continue
             if incomplete_only and (path / "manifest.json").is_file():
                 continue
-            shutil.rmtree(path, ignore_errors=True)
+            # A folder whose collection could not be dropped stays, to be tried again.
+            if self.store.remove(path):
+                shutil.rmtree(path, ignore_errors=True)
 
     # --- reading ------------------------------------------------------------------------
     def open(self) -> None:
@@ -238,12 +270,15 @@ class PassageIndex:
                     f"The index was built with the embedding model {manifest.get('embedding')!r}, "
                     f"not the configured {self.embedding_name!r}. Run 'advisor ingest --rebuild'."
                 )
+            if manifest.get("store") != self.store.location:
+                raise IndexNotReady(
+                    f"The index was built on {manifest.get('store') or 'this machine'}, not on "
+                    f"{self.store.location or 'this machine'} as configured. Run 'advisor ingest'."
+                )
             chunks: list[Chunk] = []
             collection = None
             if manifest.get("ids"):
-                collection = _chroma_client(self.builds_dir / build / "chroma").get_collection(
-                    COLLECTION, embedding_function=None
-                )
+                collection = self.store.get_collection(self.builds_dir / build)
                 got = collection.get(include=["documents", "metadatas"])
                 by_id = {
                     i: Chunk.from_metadata(d, m)

@@ -70,9 +70,11 @@ def test_doctor_finds_and_fixes_a_broken_index(tmp_path):
     (data_dir / "index" / "builds" / build / "vectors.npy").write_bytes(b"garbage")
     broken = run_cli("doctor", data_dir=data_dir)
     assert broken.returncode == 1
-    assert "[FAIL] index" in broken.stdout and "fix:" in broken.stdout
+    assert f"[FAIL] index: vectors.npy of build {build} cannot be read" in broken.stdout
+    assert "fix:" in broken.stdout
     assert "Traceback" not in broken.stdout + broken.stderr
 
     fixed = run_cli("doctor", "--fix", data_dir=data_dir)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert "[  ok] index" in fixed.stdout
+    assert (data_dir / "index" / "CURRENT").read_text().strip() != build

@@ -1,9 +1,8 @@
 """The web interface end to end: a real server in its own process, driven by gradio_client
 and by a real headless Chromium (Debian's, through Playwright).
 
-The real-model tests answer with the default model; the load tests use
-``tests/web_server.py --scripted DELAY`` (a scripted model with real retrieval) so the
-queue can be filled on purpose. The browser test fails if the page requests anything
+The tests answer with the default model (sessions, the queue and load are in
+``test_load.py``). The browser test fails if the page requests anything
 outside 127.0.0.1, and leaves a screenshot, the downloaded report and the request log in
 ``test-artifacts/``.
 """
@@ -12,13 +11,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.integration.servers import Server
 
 pytestmark = pytest.mark.integration
 
@@ -27,15 +24,6 @@ ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def scripted_server(tmp_path_factory):
-    """A scripted model streaming slowly (about 4 s an answer) behind a queue of two."""
-    server = Server(tmp_path_factory.mktemp("web-scripted") / "data", "--scripted", "0.2",
-                    "--max-queue-size", "2").wait()
-    yield server
-    server.stop()
 
 
 def client(server):
@@ -87,49 +75,6 @@ def test_a_diagnosis_runs_from_the_form(real_server):
     assert chart["url"].startswith("data:image/svg+xml,") and chart["orig_name"].endswith(".svg")
     assert "Web test GmbH" in Path(report).read_text(encoding="utf-8")
     assert "Web test GmbH" in history
-
-
-# --- gradio_client, scripted model: sessions and the queue ------------------------------
-def test_two_concurrent_clients_do_not_see_each_others_history(scripted_server):
-    results: dict[str, list] = {}
-
-    def converse(name: str, questions: list[str]) -> None:
-        api = client(scripted_server)
-        for q in questions:
-            results[name] = ask(api, q)[1]
-
-    threads = [threading.Thread(target=converse, args=("a", ["阶段三需要多长时间?", "How long does stage 3 take?"])),
-               threading.Thread(target=converse, args=("b", ["阶段三要多久?"]))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    users = {name: [text_of(m) for m in final if m["role"] == "user"] for name, final in results.items()}
-    assert users == {"a": ["阶段三需要多长时间?", "How long does stage 3 take?"], "b": ["阶段三要多久?"]}
-
-
-def test_a_user_beyond_the_queue_is_told_it_is_busy(scripted_server):
-    from gradio_client.utils import QueueError
-
-    outcomes: list[str] = []
-
-    def one() -> None:
-        try:
-            client(scripted_server).predict("阶段三需要多长时间?", api_name="/ask")
-            outcomes.append("answered")
-        except QueueError as exc:
-            outcomes.append(f"busy: {exc}")
-        except Exception as exc:  # noqa: BLE001 - recorded and asserted below
-            outcomes.append(f"other: {type(exc).__name__}: {exc}")
-
-    threads = [threading.Thread(target=one) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(180)
-    assert "answered" in outcomes, outcomes
-    assert any(o.startswith("busy: Queue is full") for o in outcomes), outcomes
-    assert not [o for o in outcomes if o.startswith("other")], outcomes
 
 
 # --- a real browser, real model -------------------------------------------------------------

@@ -207,3 +207,36 @@ def test_the_replaced_build_survives_a_rebuild_at_the_same_instant(index, embedd
     second = index.build(make_chunks(changed=1), embeddings).build
     assert first != second and index.current_build() == second
     assert first in builds(index)
+
+
+def test_half_builds_left_by_crashes_go_before_the_next_build_even_if_it_fails(index, embeddings):
+    index.build(make_chunks(), embeddings)
+    halves = [index.builds_dir / f"9999123{i}-235959-deadbeef" for i in range(3)]
+    for half in halves:
+        (half / "chroma").mkdir(parents=True)
+
+    class Broken(CountingEmbeddings):
+        def embed_documents(self, texts):
+            raise RuntimeError("the embedder died")
+
+    with pytest.raises(RuntimeError):
+        index.build(make_chunks(changed=1), Broken(size=32))
+    assert not any(h.exists() for h in halves), "crash leftovers pile up"
+
+
+@pytest.mark.parametrize("damage", ["nan", "wrong-dimension"])
+def test_damaged_saved_vectors_are_embedded_again_not_reused(index, embeddings, damage):
+    import numpy as np
+
+    first = index.build(make_chunks(), embeddings)
+    path = index.builds_dir / first.build / "vectors.npy"
+    vectors = np.load(path)
+    if damage == "nan":
+        vectors[2, 5] = np.nan
+    else:
+        vectors = vectors[:, :16]
+    np.save(path, vectors)
+    embeddings.embedded.clear()
+    report = index.build(make_chunks(changed=0), embeddings)
+    assert report.embedded == 6 and report.reused == 0
+    assert np.isfinite(PassageIndex(index.index_dir, embeddings.name).vectors()).all()

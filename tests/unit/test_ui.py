@@ -187,3 +187,27 @@ def test_empty_figure_boxes_are_not_read_as_zero_and_bad_figures_are_refused(pri
     figures = ["about ten"] + [""] * (len(numbered) - 1)
     card, *_ = handlers.diagnose_form("ACME", "en", *answers, *figures)
     assert "not a number" in card
+
+
+def test_the_browser_key_survives_restarts_and_an_empty_key_file_is_replaced(tmp_path):
+    import stat
+
+    from ui.app import SECRET_FILE, browser_secret
+
+    first = browser_secret(tmp_path)
+    assert len(first) >= 32 and browser_secret(tmp_path) == first
+    path = tmp_path / SECRET_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.write_text("")  # what a crash between create and write used to leave
+    replaced = browser_secret(tmp_path)
+    assert replaced and replaced != first and path.read_text() == replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == [SECRET_FILE]
+
+
+def test_profile_diagnosis_without_a_usable_model_is_told_not_raised(private_root, e5):
+    settings = make_settings(private_root, model="no-such-model.gguf")
+    advisor = build_advisor(settings, embeddings=e5)  # the real llama.cpp model class, file missing
+    card, roadmap, chart, report, _ = Handlers(advisor, settings).diagnose_profile(
+        "ACME", "We are a bakery with 12 staff; nobody uses AI yet.", "en")
+    assert card.startswith("**Error**") and "no-such-model.gguf" in card
+    assert (roadmap, chart, report) == ("", None, None)
