@@ -70,7 +70,7 @@ chromium:
 # The tests run in a network namespace with nothing but loopback (unshare -rn) where the
 # machine allows it, so "offline" is proven, not assumed; elsewhere they still run, with
 # the in-process socket guards of tests/conftest.py and tests/offline_guard only.
-PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider --durations=30
 define offline
 	@if unshare -rn sh -c 'ip link set lo up' >/dev/null 2>&1; then \
 		echo "Running with no network but loopback (unshare -rn)."; \
