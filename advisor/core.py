@@ -243,7 +243,9 @@ class Advisor:
             self.index.vectors()
         # BaseException: chromadb's Rust panics reach Python as pyo3's PanicException.
         except BaseException as exc:
-            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            from advisor.index_probe import is_fatal
+
+            if is_fatal(exc):
                 raise
             return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
         return None

@@ -28,7 +28,9 @@ def _guard(name: str, fn: Callable[[], Check]) -> Check:
     # A check that breaks is itself a finding. BaseException: chromadb's Rust panics
     # arrive as pyo3's PanicException, which is not an Exception.
     except BaseException as exc:
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        from advisor.index_probe import is_fatal
+
+        if is_fatal(exc):
             raise
         return Check(name, False, f"the check failed: {type(exc).__name__}: {exc}")
 
@@ -174,17 +176,19 @@ def check_index_server(settings: Settings) -> Check:
 
 def run_checks(settings: Settings, advisor=None, full_hash: bool = False) -> list[Check]:
     """All checks, in the order a user would fix them."""
-    checks = [
-        _guard("offline switches", check_offline),
-        _guard("llama.cpp build", check_llama_build),
-        _guard("chat model", lambda: check_model(settings, full=full_hash)),
-        _guard("embeddings", lambda: check_embeddings(settings)),
-        _guard("prompt cache", lambda: check_prompt_cache(settings)),
-    ]
+    checks = [_guard("offline switches", check_offline)]
     if settings.chat_endpoint:
-        # The model runs on the chat server: its file, build and prompt cache are there.
-        checks = [c for c in checks if c.name not in ("llama.cpp build", "chat model", "prompt cache")]
-        checks.insert(1, _guard("chat server", lambda: check_chat_server(settings)))
+        # The model runs on the chat server: its file, build and prompt cache are there,
+        # so they are not checked (or hashed) here.
+        checks.append(_guard("chat server", lambda: check_chat_server(settings)))
+    else:
+        checks += [
+            _guard("llama.cpp build", check_llama_build),
+            _guard("chat model", lambda: check_model(settings, full=full_hash)),
+        ]
+    checks.append(_guard("embeddings", lambda: check_embeddings(settings)))
+    if not settings.chat_endpoint:
+        checks.append(_guard("prompt cache", lambda: check_prompt_cache(settings)))
     if settings.index_server:
         checks.append(_guard("index server", lambda: check_index_server(settings)))
     if advisor is not None:

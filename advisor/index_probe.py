@@ -38,7 +38,9 @@ class IndexHealth:
     sources: list[str] = field(default_factory=list)
 
 
-def _is_fatal(exc: BaseException) -> bool:
+def is_fatal(exc: BaseException) -> bool:
+    """Whether a caught ``BaseException`` must still propagate. Code that reads the index
+    catches ``BaseException`` for chromadb's panics, but never swallows Ctrl-C or exit."""
     return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
 
 
@@ -48,7 +50,7 @@ def inspect_index(index_dir: Path, embedding_name: str, server: str | None = Non
     collections, if any. Runs in-process; see :func:`probe_index`."""
     import numpy as np
 
-    from advisor.retrieval.index import MANIFEST_VERSION, PassageIndex
+    from advisor.retrieval.index import MANIFEST_VERSION, PassageIndex, vectors_match
 
     index_dir = Path(index_dir)
     if server:
@@ -88,10 +90,9 @@ def inspect_index(index_dir: Path, embedding_name: str, server: str | None = Non
         vectors = np.load(build_dir / "vectors.npy", allow_pickle=False)
     except Exception as exc:
         return IndexHealth(False, f"vectors.npy of build {name} cannot be read ({_why(exc)})", name)
-    dimension = manifest.get("dimension")
-    if vectors.shape != (len(ids), dimension) or not np.isfinite(vectors).all():
+    if not vectors_match(vectors, manifest):
         return IndexHealth(False, f"vectors.npy of build {name} holds {vectors.shape}, not the "
-                           f"{len(ids)} x {dimension} finite vectors of its manifest", name)
+                           f"{len(ids)} x {manifest.get('dimension')} finite vectors of its manifest", name)
     problem = "" if server else _sqlite_problem(build_dir / "chroma" / "chroma.sqlite3")
     if problem:
         return IndexHealth(False, f"the chromadb database of build {name} is damaged ({problem})", name)
@@ -105,7 +106,7 @@ def inspect_index(index_dir: Path, embedding_name: str, server: str | None = Non
         if len(found) != min(4, len(ids)) or not {c.id for c, _ in found} <= set(ids) or found[0][1] < 0.99:
             return IndexHealth(False, f"a search in build {name} does not find its own passages", name)
     except BaseException as exc:  # chromadb's Rust panics are BaseExceptions
-        if _is_fatal(exc):
+        if is_fatal(exc):
             raise
         return IndexHealth(False, f"the chromadb files of build {name} cannot be read ({_why(exc)})", name)
     return health
@@ -169,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         health = inspect_index(Path(args[0]), args[1], *args[2:])
     except BaseException as exc:
-        if _is_fatal(exc):
+        if is_fatal(exc):
             raise
         health = IndexHealth(False, f"the index cannot be checked ({_why(exc)})")
     print(MARKER + json.dumps(asdict(health), ensure_ascii=False), flush=True)

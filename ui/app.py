@@ -8,13 +8,13 @@ has a maximum size, beyond which the page tells the user the advisor is busy.
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 import gradio as gr
 
 from advisor import offline
+from advisor.files import write_atomic
 from advisor.knowledge.documents import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
 from ui.handlers import ANSWER_CHOICES, Handlers
 from ui.labels import EXAMPLE_QUESTIONS, label
@@ -33,16 +33,10 @@ def browser_secret(data_dir: Path) -> str:
         secret = ""
     if secret:
         return secret
-    # Written aside and renamed into place: a crash never leaves an empty key behind.
+    # Written atomically: a crash never leaves an empty key behind.
     path.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(32)
-    tmp = path.with_name(f"{SECRET_FILE}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(secret)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, secret.encode("utf-8"), mode=0o600)
     return secret
 
 

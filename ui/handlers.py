@@ -80,7 +80,7 @@ class Handlers:
         from advisor.answering.question import decode_question, shown_question
 
         turns = [dict(t) for t in (turns or []) if isinstance(t, dict)]
-        question = decode_question(message) if isinstance(message, (bytes, bytearray)) else str(message or "")
+        question = decode_question(message)
         if not question.strip():
             yield render_messages(turns, lang), turns, turns, ""
             return

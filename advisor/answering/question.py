@@ -19,12 +19,21 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u20
 _TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 
 
-def decode_question(data: bytes | str) -> str:
+def decode_question(data: bytes | str | None) -> str:
     """Text from bytes that may not be valid UTF-8 (a pipe, a web request): undecodable
     bytes become U+FFFD, which :func:`clean_question` then drops."""
-    if isinstance(data, str):
-        return data
-    return bytes(data).decode("utf-8", errors="replace")
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data).decode("utf-8", errors="replace")
+    return data if isinstance(data, str) else str(data or "")
+
+
+def _strip_unsafe(text: str) -> str:
+    return _UNSAFE.sub("", _TERMINAL_ESCAPE.sub("", text))
+
+
+def _too_long(length: int, max_chars: int) -> QuestionError:
+    return QuestionError(f"The question is {length:,} characters long; the limit is {max_chars:,}. "
+                         "Please shorten it to the part you want answered.")
 
 
 def clean_question(text: str, max_chars: int) -> str:
@@ -35,11 +44,8 @@ def clean_question(text: str, max_chars: int) -> str:
         raise QuestionError("The question must be text.")
     # Reject the over-long before any other work, so a pasted book costs nothing.
     if len(text) > max_chars * 4:
-        raise QuestionError(
-            f"The question is {len(text):,} characters long; the limit is {max_chars:,}. "
-            "Please shorten it to the part you want answered."
-        )
-    cleaned = _UNSAFE.sub("", _TERMINAL_ESCAPE.sub("", unicodedata.normalize("NFC", text)))
+        raise _too_long(len(text), max_chars)
+    cleaned = _strip_unsafe(unicodedata.normalize("NFC", text))
     cleaned = re.sub(r"[ \t]+", " ", cleaned)
     cleaned = re.sub(r" ?\n[ \n]*", lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", cleaned).strip()
     if not cleaned:
@@ -47,16 +53,12 @@ def clean_question(text: str, max_chars: int) -> str:
     if not any(ch.isalnum() for ch in cleaned):
         raise QuestionError("The question has no words in it. Please type a question.")
     if len(cleaned) > max_chars:
-        raise QuestionError(
-            f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}. "
-            "Please shorten it to the part you want answered."
-        )
+        raise _too_long(len(cleaned), max_chars)
     return cleaned
 
 
 def shown_question(text, max_chars: int) -> str:
     """``text`` as a conversation may show it back: unsafe characters dropped and cut to
     ``max_chars`` (a refused 100,000-character paste is not echoed whole)."""
-    text = decode_question(text) if isinstance(text, (bytes, bytearray)) else str(text or "")
-    text = _UNSAFE.sub("", _TERMINAL_ESCAPE.sub("", text[: max_chars * 2])).strip()
+    text = _strip_unsafe(decode_question(text)[: max_chars * 2]).strip()
     return text if len(text) <= max_chars else text[:max_chars].rstrip() + "…"

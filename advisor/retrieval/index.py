@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import shutil
 import threading
 import time
@@ -35,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from advisor.files import write_atomic
 from advisor.knowledge.chunks import Chunk
 
 COLLECTION = "passages"
@@ -56,18 +56,11 @@ class BuildReport:
     unchanged: bool = False
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+def vectors_match(vectors: np.ndarray, manifest: dict) -> bool:
+    """Whether ``vectors`` are intact for ``manifest``: one finite vector per passage, of
+    the recorded dimension (a truncated or damaged ``vectors.npy`` is not)."""
+    return (vectors.shape == (len(manifest.get("ids") or []), manifest.get("dimension"))
+            and bool(np.isfinite(vectors).all()))
 
 
 def _chroma_client(path: Path):
@@ -218,8 +211,8 @@ class PassageIndex:
             }
             if self.store.location is not None:
                 manifest["store"] = self.store.location
-            _write_atomic(target / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
-            _write_atomic(self.index_dir / "CURRENT", build.encode())  # the commit point
+            write_atomic(target / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+            write_atomic(self.index_dir / "CURRENT", build.encode())  # the commit point
             self._remove_stale_builds(keep=build, previous=previous)
         return BuildReport(build, len(chunks), len(todo), len(chunks) - len(todo),
                            time.perf_counter() - started)
@@ -234,8 +227,7 @@ class PassageIndex:
         except (OSError, ValueError):
             return {}
         # Only vectors that are plainly intact are re-used; anything else is embedded again.
-        if (vectors.ndim != 2 or len(vectors) != len(manifest["ids"])
-                or vectors.shape[1] != manifest.get("dimension") or not np.isfinite(vectors).all()):
+        if not vectors_match(vectors, manifest):
             return {}
         return dict(zip(manifest["ids"], vectors))
 
