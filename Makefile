@@ -13,7 +13,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # torch from the machine-provided CPU build; any other spec pulls a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor bench clean distclean
+.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor eval bench clean distclean
 
 run: install model index
 	$(BIN)/advisor serve
@@ -55,6 +55,13 @@ index: install
 doctor: install
 	$(BIN)/advisor doctor
 
+# The whole evaluation sets that make test samples: the development questions, the
+# diagnosis profiles and the multi-turn conversations (sealed and tuning parts side by
+# side), with the real model; an hour or more on two cores. Writes test-artifacts/eval.json.
+eval: install model
+	mkdir -p test-artifacts
+	$(BIN)/advisor eval --out test-artifacts/eval.json $(EVAL_ARGS)
+
 # Raw llama.cpp vs the chain, retrieval, index build and a one-off ask, against the
 # targets (a few minutes); writes test-artifacts/bench.json. Options: BENCH_ARGS="-n 1".
 bench: install model
@@ -81,14 +88,42 @@ define offline
 	fi
 endef
 
+# The clock starts when make expands this recipe, after the prerequisites are done; the
+# time is printed whether the tests pass or fail, and their exit status is kept.
 test: install-test model chromium
-	$(call offline,$(PYTEST) tests)
+	$(call offline,$(PYTEST) tests); status=$$?; \
+	seconds=$$(( $$(date +%s) - $(shell date +%s) )); \
+	echo "make test took $$((seconds / 60)) min $$((seconds % 60)) s (exit status $$status)"; exit $$status
 
 test-unit: install-test
 	$(call offline,$(PYTEST) tests/unit)
 
 test-integration: install-test model chromium
 	$(call offline,$(PYTEST) tests/integration)
+
+# Packaging: an sdist and a wheel for pip or pipx on another machine (README: "Install as
+# a package"). The wheel is built from the sdist, so both carry the stage document.
+.PHONY: dist wheelhouse
+dist: $(PY)
+	$(PIP) install -q build
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
+# Every dependency as a wheel, for tests/integration/test_wheel.py: it installs the built
+# wheel into a new virtual environment with no network. Pinned to the versions in .venv,
+# so pip's cache serves them; llama-cpp-python is the wheel built for this CPU, setuptools
+# and wheel build the advisor's own wheel there. Refilled when pyproject.toml changes.
+WHEELHOUSE ?= $(or $(ADVISOR_CACHE_DIR),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ai-stage-advisor)/wheelhouse
+$(WHEELHOUSE)/.filled: pyproject.toml $(VENV)/.installed
+	mkdir -p "$(WHEELHOUSE)"
+	$(PIP) list --format=freeze --exclude-editable > "$(WHEELHOUSE)/constraints.txt"
+	$(PIP) wheel -q -w "$(WHEELHOUSE)" -c "$(WHEELHOUSE)/constraints.txt" \
+		--find-links "$$(dirname "$$(PYTHON=$(PY) bash scripts/llama-wheel.sh)")" . "setuptools>=77" wheel
+	rm -f "$(WHEELHOUSE)"/ai_stage_advisor-*.whl
+	touch $@
+
+wheelhouse: $(WHEELHOUSE)/.filled
+test test-integration: wheelhouse
 
 clean:
 	rm -rf data .pytest_cache build *.egg-info

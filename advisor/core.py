@@ -21,6 +21,7 @@ from pathlib import Path
 
 from advisor.answering.chain import Answer, AnswerChain, AnswerEvent
 from advisor.answering.question import clean_question
+from advisor.conversation.state import Conversation
 from advisor.knowledge.chunks import STAGE_DOCUMENT_SOURCE, Chunk
 from advisor.knowledge.documents import SUPPORTED_SUFFIXES, DocumentError, chunk_document, read_document
 from advisor.knowledge.stage_document import STAGE_DOCUMENT_FILE, read_stage_passages
@@ -90,22 +91,46 @@ class Advisor:
         self._index_unusable: str | None = None
 
     # --- answering ---------------------------------------------------------------------
-    def stream(self, question: str) -> Iterator[AnswerEvent]:
-        """Stream an answer: a ``sources`` event, ``token`` events, then ``done``.
+    def stream(self, message: str, conversation: Conversation | None = None) -> Iterator[AnswerEvent]:
+        """Stream the answer to ``message``: ``understood`` (when a follow-up was made
+        standalone), ``sources``, ``token`` events, then ``done``.
 
-        Raises :class:`~advisor.answering.question.QuestionError` for an empty or
-        over-long question before any work is done.
+        Within a ``conversation`` a follow-up ("那阶段四呢?") is resolved from the earlier
+        turns before retrieval, and the finished turn is added to it. A message about the
+        user's own company goes to the diagnosis. Raises
+        :class:`~advisor.answering.question.QuestionError` for an empty or over-long
+        message before any work is done.
         """
-        cleaned = clean_question(question, self.settings.max_question_chars)
-        from advisor.diagnosis.chat import wants_diagnosis
+        from advisor.conversation.resolver import resolve
+        from advisor.conversation.routing import route
+        from advisor.answering.evidence import key_fact
+        from advisor.conversation.topics import BY_KEY
+        from advisor.conversation.turns import finish_turn
 
-        if wants_diagnosis(cleaned):
-            yield from self._stream_diagnosis(cleaned)
-            return
-        self.ensure_index()
-        yield from self.chain.stream(cleaned)
+        cleaned = clean_question(message, self.settings.max_question_chars)
+        intent = route(cleaned)
+        resolution = None
+        if intent.to_diagnosis:
+            events = self._stream_diagnosis(cleaned, intent)
+        else:
+            resolution = resolve(cleaned, conversation)
+            if resolution.rewritten:
+                yield AnswerEvent("understood", text=resolution.question)
+            self.ensure_index()
+            topic = BY_KEY.get(resolution.topic or "")
+            fact = (key_fact(self.stage_book, resolution.stage, resolution.topic, resolution.question)
+                    if self.settings.evidence_first else None)
+            section = fact.section if fact else (topic.section if topic else None)
+            events = self.chain.stream(resolution.question, section=section, fact=fact)
+        for event in events:
+            if event.kind == "done":
+                turn = finish_turn(event.answer, cleaned, resolution, self.stage_book,
+                                   route="diagnosis" if intent.to_diagnosis else "document")
+                if conversation is not None:
+                    conversation.add(turn)
+            yield event
 
-    def _stream_diagnosis(self, message: str) -> Iterator[AnswerEvent]:
+    def _stream_diagnosis(self, message: str, intent) -> Iterator[AnswerEvent]:
         """Answer "what should we do next?" from the company's stage (see diagnosis.chat)."""
         import time
 
@@ -116,7 +141,7 @@ class Advisor:
         started = time.perf_counter()
         language = detect_language(message)
         assessment = None
-        if chat.describes_company(message):
+        if intent.kind == "company_description":
             assessment = self.assess_profile(message)
             assumption = chat.assumption_from_message(language)
         else:
@@ -161,9 +186,9 @@ class Advisor:
         warm = getattr(self.chat_model, "warm_up", None)
         return warm() if warm is not None else {"prefix": "none"}
 
-    def ask(self, question: str) -> Answer:
-        """The complete answer to one question."""
-        for event in self.stream(question):
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        """The complete answer to one question (within ``conversation``, if given)."""
+        for event in self.stream(question, conversation):
             if event.kind == "done":
                 return event.answer
         raise RuntimeError("the answer stream ended without an answer")  # pragma: no cover
@@ -352,3 +377,9 @@ class Advisor:
         assessment = self.assess(extraction.questionnaire_answers(), company, on)
         assessment.extraction = extraction
         return assessment
+
+    def feedback(self):
+        """The local record of 👍/👎 on answers (SQLite in the data directory)."""
+        from advisor.conversation.feedback import FeedbackStore
+
+        return FeedbackStore(self.settings.data_dir / "feedback.sqlite")

@@ -17,11 +17,14 @@ from pathlib import Path
 
 import yaml
 
+from advisor.places import EVALUATION_RESOURCE, package_resource
 from advisor.retrieval.query import detect_language
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+# The development sets ship inside the package, so `advisor eval` works when installed.
+DATA_DIR = package_resource(EVALUATION_RESOURCE)
 DEFAULT_DEVSET = DATA_DIR / "devset.yaml"
 DEFAULT_PROFILES = DATA_DIR / "profiles.yaml"
+DEFAULT_CONVERSATIONS = DATA_DIR / "conversations.yaml"
 
 
 class EvaluationSetError(ValueError):
@@ -194,12 +197,16 @@ def summarize(results: list[ItemResult]) -> dict:
     """Aggregate metrics: hit@1/3 (overall and by language), fact recall, cited-stage,
     language and refusal accuracy, off-topic declined, and p50/p90 timings."""
     answerable = [r for r in results if not r.item.refuse]
+    # A question taken from a rated answer may name no section yet (the answer cited
+    # none), and one may name no facts: such a question does not count towards hit@k,
+    # or towards fact recall, instead of counting as a miss.
+    located = [r for r in answerable if r.item.sections]
     summary: dict = {"questions": len(results)}
-    if answerable:
-        summary["hit@1"] = _rate(r.hit1 for r in answerable)
-        summary["hit@3"] = _rate(r.hit3 for r in answerable)
-    for lang in sorted({r.item.language for r in answerable}):
-        subset = [r for r in answerable if r.item.language == lang]
+    if located:
+        summary["hit@1"] = _rate(r.hit1 for r in located)
+        summary["hit@3"] = _rate(r.hit3 for r in located)
+    for lang in sorted({r.item.language for r in located}):
+        subset = [r for r in located if r.item.language == lang]
         summary[f"hit@1_{lang}"] = _rate(r.hit1 for r in subset)
         summary[f"hit@3_{lang}"] = _rate(r.hit3 for r in subset)
     total_facts = sum(len(r.item.facts) for r in answerable)

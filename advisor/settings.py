@@ -19,13 +19,11 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from advisor import places
+
+# The folder above the package: the clone when running from one (see advisor.places).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-
-
-def _user_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ai-stage-advisor"
 
 
 def _default_threads() -> int:
@@ -45,20 +43,25 @@ class Settings(BaseSettings):
     )
 
     # --- places -------------------------------------------------------------------
+    # Defaults depend on where the advisor runs (a clone, or an installed package) and
+    # on XDG_* variables, so they are worked out when the settings are made.
     knowledge_dir: Path = Field(
-        PROJECT_ROOT / "knowledge",
-        description="Folder holding the stage document and the structured stage file.",
+        default_factory=places.default_knowledge_dir,
+        description="Folder holding the stage document and the structured stage file "
+        "(knowledge/ in a clone; the copy shipped inside the installed package).",
     )
     data_dir: Path = Field(
-        PROJECT_ROOT / "data",
-        description="Where the vector index, company documents and manifests are stored.",
+        default_factory=places.default_data_dir,
+        description="Where the vector index, company documents and manifests are stored "
+        "(data/ in a clone; $XDG_DATA_HOME/ai-stage-advisor/data when installed).",
     )
     models_dir: Path = Field(
-        PROJECT_ROOT / "models",
-        description="Folder of GGUF chat models; drop a stronger model here and select it with --model.",
+        default_factory=places.default_models_dir,
+        description="Folder of GGUF chat models; drop a stronger model here and select it with "
+        "--model (models/ in a clone; $XDG_DATA_HOME/ai-stage-advisor/models when installed).",
     )
     cache_dir: Path = Field(
-        _user_cache_dir(),
+        default_factory=places.user_cache_dir,
         description="User cache outside the clone for fetched models, so a second clone does not fetch again.",
     )
 
@@ -101,6 +104,13 @@ class Settings(BaseSettings):
         description="In the 'document' layout, how many of the best retrieved passages are "
         "also repeated in full next to the question. Small models answer more accurately "
         "from text right beside the question; each costs about 60 tokens to process.",
+    )
+    evidence_first: bool = Field(
+        True,
+        description="When a question names a stage and a topic the stage book holds (its "
+        "duration, budget, KPIs…), show the article's own sentence, cited, before the model "
+        "writes; it also answers when the model says the passages do not cover the question "
+        "or writes a figure they do not hold.",
     )
     prompt_canary: str | None = Field(
         None,

@@ -23,17 +23,18 @@ DEFAULT_OUT = PROJECT_ROOT / "test-artifacts" / "bench.json"  # gitignored
 @click.option("--skip-raw", is_flag=True, help="Do not run raw llama-cpp-python (chain only).")
 @click.option("--skip-oneoff", is_flag=True, help="Do not spawn one-off 'advisor ask' processes.")
 @click.option("--skip-index", is_flag=True, help="Do not report index build times.")
+@click.option("--skip-followup", is_flag=True, help="Do not time follow-ups against their standalone form.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the tables.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUT,
               show_default=True, help="Where to write the JSON results.")
-def main(questions: int, rounds: int, skip_raw: bool, skip_oneoff: bool, skip_index: bool, as_json: bool,
-         out: Path) -> None:
+def main(questions: int, rounds: int, skip_raw: bool, skip_oneoff: bool, skip_index: bool,
+         skip_followup: bool, as_json: bool, out: Path) -> None:
     """Benchmark the advisor on this machine: raw llama.cpp vs the chain, retrieval,
     index build and a one-off 'advisor ask', against the targets."""
     from bench.report import render
     from bench.runner import run
 
-    results = run(Options(questions, skip_raw, skip_oneoff, skip_index, rounds),
+    results = run(Options(questions, skip_raw, skip_oneoff, skip_index, rounds, skip_followup),
                   log=lambda line: click.echo(f"bench: {line}", err=True))
     text = json.dumps(results, ensure_ascii=False, indent=2)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -95,9 +95,20 @@ def _case(advisor, question: str, pieces: int) -> Case:
                 prefill, pieces)
 
 
+def _model_part(answer: str) -> str:
+    """The answer without the article's sentence the chain shows before the model writes
+    (see advisor.answering.evidence): that part is the raw side's text."""
+    from advisor.answering.evidence import LEAD
+
+    if answer.startswith(tuple(LEAD.values())) and "\n\n" in answer:
+        return answer.split("\n\n", 1)[1]
+    return answer
+
+
 def _chain_result(answer) -> dict:
     t = answer.timings
     return {
+        "evidence_first_s": t.get("evidence_first_s"),
         "first_token_s": t.get("first_token_s"),
         "decode_tokens_per_s": t.get("decode_tokens_per_s"),
         "total_s": t.get("total_s"),
@@ -105,7 +116,7 @@ def _chain_result(answer) -> dict:
         "generated_tokens": t.get("generated_tokens"),
         "retrieval_s": t.get("retrieval_s"),
         "refused": answer.refused,
-        "answer": answer.answer,
+        "answer": _model_part(answer.answer),
     }
 
 

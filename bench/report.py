@@ -40,6 +40,7 @@ TARGETS = (
     Target("oneoff_first_token_median_s", "One-off ask: process start → first token, prefix saved (median)", 8.0),
     Target("retrieval_p90_ms", "Retrieval, p90", 50.0),
     Target("oneoff_peak_rss_max_mb", "One-off ask: peak RSS (max)", 2000.0),
+    Target("followup_overhead_median_s", "Follow-up vs the same question standalone, first token (median)", 0.3),
 )
 TARGET_BY_KEY = {t.key: t for t in TARGETS}
 
@@ -55,6 +56,8 @@ CONTEXT = (
     ("index_unchanged_s", "Index rebuild, unchanged"),
     ("oneoff_process_median_s", "One-off ask: whole process (median)"),
     ("oneoff_cold_first_token_median_s", "One-off ask: start → first token, prefix not saved (median)"),
+    ("followup_resolve_median_ms", "Follow-up resolved by rules (median)"),
+    ("evidence_first_median_s", "The article's sentence shown, warm (median)"),
 )
 LABELS = {**{t.key: t.label for t in TARGETS}, **dict(CONTEXT)}
 
@@ -116,6 +119,9 @@ def summarize(results: dict) -> dict:
         "oneoff_cold_first_token_median_s": median(_pick(cold, None, "start_to_first_token_s")),
         "oneoff_process_median_s": median(_pick(runs, None, "process_s")),
         "oneoff_peak_rss_max_mb": _max(_pick(runs, None, "peak_rss_mb")),
+        "followup_overhead_median_s": (results.get("followup") or {}).get("overhead_median_s"),
+        "followup_resolve_median_ms": (results.get("followup") or {}).get("resolve_ms_median"),
+        "evidence_first_median_s": median(_pick(rows, "chain", "evidence_first_s")),
     }
 
 
@@ -197,7 +203,7 @@ def _others(shares: dict | None) -> str:
     if not shares:
         return "—"
     parts = []
-    for key in ("index", "retrieval", "chain", "raw", "oneoff"):
+    for key in ("index", "retrieval", "chain", "followup", "raw", "oneoff"):
         value = shares.get(key)
         if isinstance(value, list):
             if value:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import index_build, machine, oneoff, raw_vs_chain, retrieval
+from bench import followup, index_build, machine, oneoff, raw_vs_chain, retrieval
 from bench.machine import OtherLoad
 from bench.report import summarize, target_checks
 
@@ -32,6 +32,7 @@ class Options:
     skip_oneoff: bool = False
     skip_index: bool = False
     rounds: int = 2
+    skip_followup: bool = False
 
 
 def run(options: Options, log: Callable[[str], None] = lambda _: None) -> dict:
@@ -78,6 +79,11 @@ def run(options: Options, log: Callable[[str], None] = lambda _: None) -> dict:
             with OtherLoad() as load:
                 chain_rounds.append(raw_vs_chain.run_chain(advisor, questions))
             others["chain"].append(load.share)
+            if n == 1 and not options.skip_followup:
+                log(f"follow-ups: {len(followup.PAIRS)} pairs, each as a follow-up and standalone")
+                with OtherLoad() as load:
+                    results["followup"] = followup.measure(advisor)
+                others["followup"] = load.share
             rss_loaded = machine.rss_mb()
             advisor = None  # the chat model with it: the raw model must not share memory with it
             gc.collect()

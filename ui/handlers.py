@@ -7,64 +7,30 @@ it reaches a Markdown component or the chatbot, so HTML or script in it is shown
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from advisor.diagnosis.report import md_text
 from advisor.knowledge.documents import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES, DocumentError
+from ui.conversation_view import (
+    answered,
+    escape_text,
+    record_of_message,
+    render_messages,
+    turn_record,
+    turn_records,
+)
 from ui.labels import label
 
 log = logging.getLogger(__name__)
 
 ANSWER_CHOICES = ("yes", "partly", "no", "unknown")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>$])")
-
-
-def escape_text(text: str) -> str:
-    """``text`` shown as written: HTML escaped and Markdown markup made inert, one
-    Markdown line per line of text (the chatbot keeps the line breaks)."""
-    lines = []
-    for line in str(text).splitlines():
-        escaped = html.escape(line, quote=False)
-        # html.escape has turned < > & into entities; backslash what Markdown would read.
-        lines.append(_MARKDOWN_SPECIAL.sub(r"\\\1", escaped))
-    return "\n".join(lines)
-
-
-# --- chat ---------------------------------------------------------------------------------
-def sources_markdown(sources: Sequence[dict], lang: str) -> str:
-    """The passages under an answer: label, score, whether cited, and the original text."""
-    blocks = []
-    for s in sources:
-        mark = f" · ✓ {label(lang, 'cited')}" if s.get("cited") else ""
-        blocks.append(f"**{md_text(s['label'])}** · {label(lang, 'score')} {s['score']:.3f}{mark}\n\n"
-                      f"> {md_text(s['text'])}")
-    return "\n\n".join(blocks)
-
-
-def render_messages(turns: Sequence[dict], lang: str) -> list[dict]:
-    """The conversation as chatbot messages; each answer is followed by its sources."""
-    messages: list[dict] = []
-    for turn in turns or []:
-        messages.append({"role": "user", "content": escape_text(turn.get("question", ""))})
-        answer = turn.get("answer", "")
-        if turn.get("error"):
-            answer = f"{label(lang, 'error')}: {answer}"
-        messages.append({"role": "assistant", "content": escape_text(answer) or "…"})
-        sources = turn.get("sources") or []
-        if sources:
-            cited = [s["label"] for s in sources if s.get("cited")]
-            title = f"{label(lang, 'sources')} ({len(sources)})"
-            if cited:
-                title += ": " + " ".join(dict.fromkeys(cited))
-            messages.append({"role": "assistant", "content": sources_markdown(sources, lang),
-                             "metadata": {"title": escape_text(title), "status": "done"}})
-    return messages
+SUGGESTION_SLOTS = 3  # the buttons under the latest answer
 
 
 class Handlers:
@@ -73,52 +39,147 @@ class Handlers:
     def __init__(self, advisor, settings):
         self.advisor = advisor
         self.settings = settings
+        self._export_dir: Path | None = None
 
     # --- chat -----------------------------------------------------------------------------
-    def respond(self, message: str, turns: list | None, lang: str) -> Iterator[tuple]:
-        """Stream the answer to ``message``; yields (chatbot messages, turns, turns, textbox)."""
+    def respond(self, message: str, turns: list | None, lang: str,
+                conversation_id: str | None = None) -> Iterator[tuple]:
+        """Stream the answer to ``message`` within the conversation ``turns`` (records);
+        yields (chatbot messages, turns, turns, textbox)."""
         from advisor.answering.question import decode_question, shown_question
+        from advisor.conversation.state import Conversation, Turn
 
-        turns = [dict(t) for t in (turns or []) if isinstance(t, dict)]
+        records = turn_records(turns)
         question = decode_question(message)
         if not question.strip():
-            yield render_messages(turns, lang), turns, turns, ""
+            yield render_messages(records, lang), records, records, ""
             return
-        # The advisor checks and cleans the question; the conversation keeps a safe,
-        # bounded copy, so a refused 100,000-character paste is not stored in the browser.
+        # The advisor resolves a follow-up from the turns it answered; refused messages
+        # are shown but were never part of its conversation.
+        conversation = Conversation.from_records(answered(records), id=conversation_id or None)
+        before = len(conversation.turns)
+        # The advisor checks and cleans the message; the page keeps a safe, bounded copy,
+        # so a refused 100,000-character paste is not stored in the browser.
         shown = shown_question(question, self.settings.max_question_chars) or "…"
-        turn = {"question": shown, "answer": "", "sources": [], "error": False}
-        turns.append(turn)
-        yield render_messages(turns, lang), turns, turns, ""
+        record = turn_record(Turn(message=shown, resolved_question=shown, language=lang))
+        records.append(record)
+        yield render_messages(records, lang), records, records, ""
         try:
-            for event in self.advisor.stream(question):
-                if event.kind == "sources":
-                    turn["sources"] = [s.to_dict() for s in event.sources]
-                    continue
-                if event.kind == "token":
-                    turn["answer"] += event.text
+            for event in self.advisor.stream(question, conversation=conversation):
+                if event.kind == "understood":
+                    record["resolved_question"] = event.text
+                elif event.kind == "sources":
+                    record["sources"] = [s.to_dict() for s in event.sources]
+                elif event.kind == "token":
+                    record["answer"] += event.text
                 elif event.kind == "retract":
-                    turn["answer"] = event.text
-                elif event.kind == "done":
-                    answer = event.answer
-                    turn.update(answer=answer.answer, refused=answer.refused,
-                                sources=[s.to_dict() for s in answer.sources],
-                                first_token_s=answer.timings.get("first_token_s"))
-                yield render_messages(turns, lang), turns, turns, ""
+                    record["answer"] = event.text
+                elif event.kind == "done" and len(conversation.turns) > before:
+                    # The finished turn, as the advisor added it: resolved question,
+                    # sources with their highlights, suggestions.
+                    record.update(turn_record(conversation.turns[-1]))
+                yield render_messages(records, lang), records, records, ""
         except Exception as exc:  # one failed answer must not break the page
             log.warning("answer failed: %s", exc, exc_info=not _expected(exc))
-            turn.update(answer=str(exc) or type(exc).__name__, error=True)
-            yield render_messages(turns, lang), turns, turns, ""
+            record.update(answer=str(exc) or type(exc).__name__, error=True)
+            yield render_messages(records, lang), records, records, ""
 
-    def new_chat(self) -> tuple[list, list, list]:
-        """An empty conversation (chatbot, session turns, stored turns)."""
-        return [], [], []
+    @staticmethod
+    def suggestions(turns: list | None) -> list[str]:
+        """The advisor's suggested next questions under the latest answer."""
+        records = turn_records(turns)
+        if not records or records[-1]["error"]:
+            return []
+        return [s for s in records[-1]["suggestions"] if s.strip()][:SUGGESTION_SLOTS]
+
+    @staticmethod
+    def new_conversation_id() -> str:
+        return uuid.uuid4().hex
+
+    def conversation_id(self, stored: str | None) -> str:
+        """The conversation kept in this browser goes on under its id; a new one gets one."""
+        stored = stored if isinstance(stored, str) else ""
+        return stored if re.fullmatch(r"[0-9a-f]{32}", stored) else self.new_conversation_id()
+
+    def new_chat(self) -> tuple[list, list, list, str]:
+        """An empty conversation (chatbot, session turns, stored turns) and its new id."""
+        return [], [], [], self.new_conversation_id()
 
     def restore(self, stored: list | None, stored_lang: str | None) -> tuple:
         """The conversation kept in this browser, shown again after a reload."""
         lang = stored_lang if stored_lang in ("zh", "en") else self.settings.ui_language
-        turns = [t for t in (stored or []) if isinstance(t, dict) and "question" in t]
-        return render_messages(turns, lang), turns, lang
+        records = turn_records(stored)
+        return render_messages(records, lang), records, lang
+
+    # --- feedback and export --------------------------------------------------------------
+    def rate(self, turns: list | None, message_index, liked, note: str, lang: str,
+             conversation_id: str | None) -> tuple[str, int | None]:
+        """Store 👍 (``liked`` True) or 👎 (False, with the remark in ``note``) on the answer
+        shown at chatbot message ``message_index``; returns (confirmation, the rated turn)."""
+        if liked not in (True, False):  # a thumb taken back: what was stored stays
+            return "", None
+        records = turn_records(turns)
+        number = record_of_message(records, message_index)
+        if number is None or records[number]["error"]:
+            return label(lang, "feedback_nothing"), None
+        note = (note or "").strip() if liked is False else ""
+        problem = self._store_feedback("up" if liked else "down", records[number], note, conversation_id)
+        if problem:
+            return label(lang, "feedback_failed", reason=escape_text(problem)), None
+        if liked:
+            return label(lang, "feedback_up"), number
+        return label(lang, "feedback_down_noted" if note else "feedback_down"), number
+
+    def send_note(self, turns: list | None, rated: int | None, note: str, lang: str,
+                  conversation_id: str | None) -> tuple[str, str]:
+        """Record a 👎 with the remark ``note`` on the turn last rated (or else the latest
+        answer); returns (confirmation, the note box's new text)."""
+        note = (note or "").strip()
+        if not note:
+            return label(lang, "feedback_no_note"), ""
+        records = turn_records(turns)
+        numbers = [i for i, r in enumerate(records) if not r["error"]]
+        if isinstance(rated, int) and rated in numbers:
+            number = rated
+        elif numbers:
+            number = numbers[-1]
+        else:
+            return label(lang, "feedback_nothing"), note
+        problem = self._store_feedback("down", records[number], note, conversation_id)
+        if problem:
+            return label(lang, "feedback_failed", reason=escape_text(problem)), note
+        return label(lang, "feedback_note"), ""
+
+    def _store_feedback(self, rating: str, record: dict, note: str, conversation_id: str | None) -> str:
+        from advisor.conversation.feedback import FeedbackError
+
+        try:
+            self.advisor.feedback().add(rating, record["message"], record["resolved_question"], record["answer"],
+                                        record["sources"], note=note, language=record["language"],
+                                        conversation_id=conversation_id or None)
+        except FeedbackError as exc:
+            log.warning("feedback not stored: %s", exc)
+            return str(exc)
+        return ""
+
+    def export_file(self, turns: list | None, lang: str, conversation_id: str | None) -> str | None:
+        """The conversation as a Markdown file to download (None while it is empty)."""
+        from advisor.conversation.export import conversation_markdown
+        from advisor.conversation.state import Conversation
+
+        records = answered(turn_records(turns))
+        if not records:
+            return None
+        conversation = Conversation.from_records(records, id=conversation_id or None)
+        text = conversation_markdown(conversation, lang if lang in ("zh", "en") else "zh")
+        if self._export_dir is None:
+            self._export_dir = Path(tempfile.mkdtemp(prefix="advisor-conversations-"))
+        # One folder per conversation, so the file keeps a plain name for the download.
+        folder = self._export_dir / (re.sub(r"[^0-9a-f]", "", conversation.id)[:32] or "conversation")
+        folder.mkdir(exist_ok=True)
+        path = folder / f"conversation-{date.today().isoformat()}.md"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
 
     # --- diagnosis ------------------------------------------------------------------------
     def diagnose_form(self, company: str, lang: str, *fields) -> tuple:

@@ -49,7 +49,7 @@ def launch(advisor, settings, *, block: bool = True):
     that the settings do not give.
     """
     auth = login(settings)
-    from ui.app import build_app
+    from ui.app import PAGE_CSS, PAGE_JS, build_app
 
     app = build_app(advisor, settings)
     app.launch(
@@ -70,5 +70,7 @@ def launch(advisor, settings, *, block: bool = True):
         # The index, the history database and the browser secret are never served.
         blocked_paths=[str(settings.data_dir), str(settings.models_dir), str(settings.cache_dir)],
         quiet=False,
+        js=PAGE_JS,
+        css=PAGE_CSS,
     )
     return app

@@ -18,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from advisor.answering.evidence import KeyFact
 from advisor.answering.grounding import ungrounded_figures
 from advisor.answering.guard import WITHDRAWN_LEAK, OutputGuard
 from advisor.answering.prompts import (
@@ -53,6 +54,9 @@ class Source:
     text: str
     score: float
     cited: bool = False
+    # [start, end] character spans of ``text`` that the answer used (the figures and
+    # phrases it shares with the passage), for opening a citation with them highlighted.
+    highlights: list[list[int]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -65,6 +69,7 @@ class Source:
             "text": self.text,
             "score": round(self.score, 4),
             "cited": self.cited,
+            "highlights": [list(span) for span in self.highlights],
         }
 
 
@@ -80,22 +85,31 @@ class Answer:
     timings: dict
     model: str
     reason: str = ""
+    # In a conversation: the standalone question the message was understood as (the
+    # message itself when it needed nothing from earlier turns), and what to ask next.
+    resolved_question: str = ""
+    suggestions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "question": self.question,
+            "resolved_question": self.resolved_question or self.question,
             "answer": self.answer,
             "language": self.language,
             "refused": self.refused,
             "sources": [s.to_dict() for s in self.sources],
             "timings": self.timings,
             "model": self.model,
+            "suggestions": list(self.suggestions),
         }
 
 
 @dataclass
 class AnswerEvent:
     """One step of a streamed answer: ``sources`` first, then ``token``s, then ``done``.
+
+    In a conversation an ``understood`` event may come first: its text is the standalone
+    question a follow-up was resolved into ("理解为: 阶段四需要多长时间?").
 
     A ``retract`` event before ``done`` means the streamed text failed the grounding
     check and must be replaced by the event's text.
@@ -134,6 +148,59 @@ def without_repeated_line(text: str) -> str | None:
     if len(last) < 8 or last not in (line.strip() for line in lines[:-1]):
         return None
     return "\n".join(lines[:-1]) + "\n"
+
+
+_STAGE_LABEL = re.compile(r"\[\s*阶段([一二三四五])\s*·")
+_STAGE_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def without_other_stages(text: str, stage: int | None, final: bool = False) -> str | None:
+    """``text`` cut before the first line that cites only stages other than ``stage``.
+
+    A question about one stage is answered from that stage; a small model that has said
+    it tends to go on through the other stages' passages (the KPIs of stages 2, 4 and 5
+    after a stage-3 question), which is a runaway answer, not more help. Only complete
+    lines are judged while streaming (``final`` judges the last one too); ``None`` means
+    the text stays on the stage.
+    """
+    if stage is None:
+        return None
+    lines = text.split("\n")
+    judged = lines if final else lines[:-1]
+    kept = 0
+    for line in judged:
+        stages = {_STAGE_NUMBER[m] for m in _STAGE_LABEL.findall(line)}
+        if stages and stage not in stages and kept:
+            cut = "\n".join(lines[:kept]).rstrip() + "\n"
+            return cut if cut.strip() else None
+        kept += 1
+    return None
+
+
+def without_pasted_sections(text: str, section: str | None, sections_by_label: dict[str, str],
+                            final: bool = False) -> str | None:
+    """``text`` cut before a line that is only the label of a passage of another section.
+
+    A line holding nothing but a label is a heading: the model has started copying the
+    next passage ("[阶段四 · 目标]" and the goal, after a question on the KPIs). The answer
+    proper is what came before it. Only complete lines are judged while streaming;
+    ``None`` means the text stays on ``section``.
+    """
+    if section is None:
+        return None
+    lines = text.split("\n")
+    judged = lines if final else lines[:-1]
+    for n, line in enumerate(judged):
+        label = line.strip()
+        if not n or not _LABEL_ONLY.fullmatch(label):
+            continue
+        other = sections_by_label.get(_squash(label))
+        if other is not None and other != section and "\n".join(lines[:n]).strip():
+            return "\n".join(lines[:n]).rstrip() + "\n"
+    return None
+
+
+_LABEL_ONLY = re.compile(r"\[[^\[\]]{2,80}\][。.]?")
 
 
 class AnswerChain:
@@ -208,8 +275,17 @@ class AnswerChain:
         retrieval = self._retrieve({"question": question})
         return self._prompt({"retrieval": retrieval})["messages"]
 
-    def stream(self, question: str) -> Iterator[AnswerEvent]:
-        """Stream events for ``question`` (already cleaned by the caller)."""
+    def stream(self, question: str, section: str | None = None, fact: KeyFact | None = None
+               ) -> Iterator[AnswerEvent]:
+        """Stream events for ``question`` (already cleaned by the caller).
+
+        ``section``: the section the question asks about, when known; the answer stays on
+        it (see :func:`without_pasted_sections`), as it stays on a stage the question names.
+        ``fact``: the article's own sentence that answers the question, when the stage
+        book has it (see :mod:`advisor.answering.evidence`). It is streamed right after
+        the sources, before the model writes, and it is the answer when the model says
+        the passages do not cover the question or writes a figure they do not hold.
+        """
         started = time.perf_counter()
         retrieval: Retrieval | None = None
         sources: list[Source] = []
@@ -221,6 +297,9 @@ class AnswerChain:
         last_token_s: float | None = None
         first_token_unix: float | None = None
         shown = 0  # characters of the answer given out as tokens so far
+        section_cut = False
+        quoted = ""  # the article's sentence streamed before the model's answer
+        evidence_first_s: float | None = None
         leaked = False
         for chunk in self.runnable.stream({"question": question}):
             if "retrieval" in chunk:
@@ -229,7 +308,17 @@ class AnswerChain:
                 prefill = chunk["prompt"]["prefill"]
                 prompt_tokens = chunk["prompt"]["tokens"]
                 sources = self._sources(retrieval, chunk["prompt"]["passages"])
+                if fact is not None and not retrieval.covered and not fact.stands_alone:
+                    fact = None  # advice matched by words alone does not answer a declined question
+                if fact is not None:
+                    sources = self._with_passage(sources, fact.label)
                 yield AnswerEvent("sources", sources=sources)
+                if fact is not None:
+                    quoted = fact.line(retrieval.language)
+                    yield AnswerEvent("token", text=quoted + "\n\n")
+                    evidence_first_s = time.perf_counter() - started
+                    if not retrieval.covered:
+                        break  # the quote is the answer; nothing for the model to add
             message = chunk.get("answer")
             if message is None:
                 continue
@@ -252,6 +341,11 @@ class AnswerChain:
                     yield AnswerEvent("token", text=so_far[shown:safe])
                     shown = safe
                 trimmed = without_repeated_line(so_far)
+                if trimmed is None and retrieval is not None:
+                    trimmed = without_other_stages(so_far, retrieval.stage)
+                if trimmed is None:
+                    trimmed = without_pasted_sections(so_far, section, self._sections_by_label(sources))
+                    section_cut = trimmed is not None
                 if trimmed is not None:
                     parts = [trimmed]  # the final answer drops the repeat
                 if trimmed is not None or answer_complete(so_far):
@@ -262,6 +356,18 @@ class AnswerChain:
                 usage = dict(message.usage_metadata)
         assert retrieval is not None
         text = "".join(parts)
+        on_stage = without_other_stages(text, retrieval.stage, final=True)
+        if on_stage is not None:
+            text = on_stage
+        on_section = without_pasted_sections(text, section, self._sections_by_label(sources), final=True)
+        if on_section is not None:
+            text, section_cut = on_section, True
+        if section_cut and text.strip() and not cited_labels(text):
+            # Cut before any label: cite the passage of the section asked about, which the
+            # kept text came from.
+            own = next((s for s in sources if s.section == section), None)
+            if own is not None:
+                text = text.rstrip() + f" {own.label}"
         if not leaked and len(text) > shown:
             yield AnswerEvent("token", text=text[shown:])
         text = text.strip()
@@ -278,11 +384,19 @@ class AnswerChain:
             sources = sources + self._cited_article_passages(text, sources)
             evidence = [s.text for s in sources] + [question]
             figures = ungrounded_figures(text, evidence)
-            if figures:
+            if figures and quoted and fact.stands_alone:
+                text, refused = "", False  # the quote stands; the model's figures go
+                yield AnswerEvent("retract", text=quoted)
+            elif figures:
                 lang = retrieval.language
                 text = f"{NOT_COVERED[lang]} {WITHDRAWN[lang].format(figures=', '.join(figures))}"
                 refused = True
                 yield AnswerEvent("retract", text=text)
+        if quoted and problem is None and (fact.stands_alone or not refused):
+            if refused and text.strip() and retrieval.covered:
+                yield AnswerEvent("retract", text=quoted)  # drop "not covered": the quote answers
+            text = quoted if refused or not text.strip() else f"{quoted}\n\n{text}"
+            refused = False
         cited = {_squash(label) for label in cited_labels(text)}
         for source in sources:
             source.cited = _squash(source.label) in cited
@@ -299,6 +413,8 @@ class AnswerChain:
             "prompt_tokens": model_timings.get("prompt_tokens", usage.get("input_tokens", prompt_tokens)),
             "generated_tokens": model_timings.get("generated_tokens", usage.get("output_tokens", generated)),
             "decode_tokens_per_s": model_timings.get("decode_tokens_per_s", decode),
+            # When the article's own sentence was shown before the model wrote.
+            "evidence_first_s": round(evidence_first_s, 3) if evidence_first_s is not None else None,
             # Wall-clock time of the first token the model wrote: lets a caller measure
             # from process start (see bench/oneoff.py).
             "first_token_unix": round(first_token_unix, 3) if first_token_unix else None,
@@ -323,6 +439,21 @@ class AnswerChain:
                 extra.append(Source(chunk.id, chunk.stage, chunk.section, chunk.section_title,
                                     chunk.label, chunk.source, chunk.text, 0.0))
         return extra
+
+    def _with_passage(self, sources: list[Source], label: str) -> list[Source]:
+        """``sources`` and the passage labelled ``label``, added (score 0) when retrieval
+        did not choose it: a quoted fact is always shown with its passage."""
+        if any(_squash(s.label) == _squash(label) for s in sources):
+            return sources
+        for chunk in self.retriever.index.chunks:
+            if _squash(chunk.label) == _squash(label):
+                return sources + [Source(chunk.id, chunk.stage, chunk.section, chunk.section_title,
+                                         chunk.label, chunk.source, chunk.text, 0.0)]
+        return sources
+
+    @staticmethod
+    def _sections_by_label(sources: list[Source]) -> dict[str, str]:
+        return {_squash(s.label): s.section for s in sources}
 
     @staticmethod
     def _sources(retrieval: Retrieval, kept) -> list[Source]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from advisor.cli.options import settings_options
-from advisor.evaluation import DEFAULT_DEVSET, DEFAULT_PROFILES
+from advisor.evaluation import DEFAULT_CONVERSATIONS, DEFAULT_DEVSET, DEFAULT_PROFILES
 
 
 def _progress(kind: str, total: int):
@@ -26,8 +26,10 @@ def _progress(kind: str, total: int):
         nonlocal done
         done += 1
         seconds = result.total_s if kind == "devset" else result.seconds
-        errors = f"  {'; '.join(result.errors)}" if result.errors else ""
-        item_id = result.item.id if kind == "devset" else result.profile.id
+        problems = result.reasons if kind == "convers." else result.errors
+        errors = f"  {'; '.join(problems)}" if problems else ""
+        item_id = {"devset": lambda: result.item.id, "profiles": lambda: result.profile.id,
+                   "convers.": lambda: result.case.id}[kind]()
         click.echo(f"[{done}/{total}] {'ok ' if result.ok else 'BAD'} {kind:8s} {item_id:36s} "
                    f"{seconds:6.1f} s{errors}", err=True)
 
@@ -65,6 +67,15 @@ def _print_report(report: dict) -> None:
         quality.add_row("diagnosis", _rate(profiles.get("diagnosis_accuracy_zh")),
                         _rate(profiles.get("diagnosis_accuracy_en")), _rate(profiles["diagnosis_accuracy"]))
     console.print(quality)
+    conversations = (report.get("conversations") or {}).get("summary")
+    if conversations:
+        table = Table(title="Conversations: final turns correct (the sealed part is the headline)")
+        for heading in ("split", "conversations", "final turn ok"):
+            table.add_column(heading, justify="left" if heading == "split" else "right")
+        for split in ("sealed", "tuning"):
+            part = conversations.get(split) or {}
+            table.add_row(split, str(part.get("conversations", 0)), _rate(part.get("final_turn_ok")))
+        console.print(table)
 
     timing = Table(title="Timing")
     for heading in ("", "p50", "p90"):
@@ -75,34 +86,39 @@ def _print_report(report: dict) -> None:
             timing.add_row(name, str(summary[f"{key}_p50"]), str(summary[f"{key}_p90"]))
     console.print(timing)
 
-    failed = [(kind, item) for kind in ("devset", "profiles") for item in (report[kind] or {}).get("items", [])
-              if not item["ok"]]
+    failed = [(kind, item) for kind in ("devset", "profiles", "conversations")
+              for item in (report.get(kind) or {}).get("items", []) if not item["ok"]]
     if failed:
         console.print(f"Failed ({len(failed)}):")
         for kind, item in failed:
-            console.print(f"  {kind:8s} {item['id']}: {'; '.join(item['errors'])}", markup=False)
+            problems = item.get("errors") or item.get("reasons") or []
+            console.print(f"  {kind:8s} {item['id']}: {'; '.join(problems)}", markup=False)
     else:
         console.print("No item failed.")
 
 
 @click.command("eval")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-@click.option("--only", type=click.Choice(["devset", "profiles", "all"]), default="all", show_default=True,
-              help="Which development set to run.")
+@click.option("--only", type=click.Choice(["devset", "profiles", "conversations", "all"]), default="all",
+              show_default=True, help="Which development set to run.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Only the first N items of each set (a quick check).")
 @click.option("--devset", "devset_path", type=click.Path(path_type=Path), default=DEFAULT_DEVSET,
-              show_default="tests/data/devset.yaml", help="The question set (YAML).")
+              show_default="the packaged development set", help="The question set (YAML).")
 @click.option("--profiles", "profiles_path", type=click.Path(path_type=Path), default=DEFAULT_PROFILES,
-              show_default="tests/data/profiles.yaml", help="The diagnosis profiles (YAML).")
+              show_default="the packaged development profiles", help="The diagnosis profiles (YAML).")
+@click.option("--conversations", "conversations_path", type=click.Path(path_type=Path),
+              default=DEFAULT_CONVERSATIONS, show_default="the packaged conversation set",
+              help="The multi-turn conversations (YAML).")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Also write the JSON report to FILE.")
 @settings_options
 def evaluate(as_json: bool, only: str, limit: int | None, devset_path: Path, profiles_path: Path,
-             out: Path | None, settings) -> None:
+             conversations_path: Path, out: Path | None, settings) -> None:
     """Score the advisor on the development sets: retrieval, facts, citations, refusals,
     diagnosis, and timings. Use --model to compare GGUF files in models/."""
     from advisor.cli.main import _advisor, _prepare_index, friendly_errors
+    from advisor.conversation.evalset import load_conversations, run_conversations, summarize_conversations
     from advisor.diagnosis.extraction import ProfileError
     from advisor.evaluation import (EvaluationSetError, build_report, load_devset, load_profiles,
                                     run_devset, run_profiles)
@@ -115,6 +131,8 @@ def evaluate(as_json: bool, only: str, limit: int | None, devset_path: Path, pro
             # Read both sets before the model loads, so a bad path fails at once.
             items = load_devset(devset_path)[:limit] if only in ("devset", "all") else None
             profiles = load_profiles(profiles_path)[:limit] if only in ("profiles", "all") else None
+            cases = (load_conversations(conversations_path)[:limit]
+                     if only in ("conversations", "all") else None)
             advisor = _advisor(settings)
             _prepare_index(advisor)
             started = time.perf_counter()
@@ -122,6 +140,8 @@ def evaluate(as_json: bool, only: str, limit: int | None, devset_path: Path, pro
                 advisor, items, _progress("devset", len(items)))
             profile_results = None if profiles is None else run_profiles(
                 advisor, profiles, _progress("profiles", len(profiles)))
+            conversation_results = None if cases is None else run_conversations(
+                advisor, cases, _progress("convers.", len(cases)))
         except (EvaluationSetError, ProfileError) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
@@ -134,6 +154,9 @@ def evaluate(as_json: bool, only: str, limit: int | None, devset_path: Path, pro
         profiles_file=None if profiles is None else str(profiles_path),
         limit=limit, seconds=round(time.perf_counter() - started, 1),
     )
+    report["conversations"] = None if conversation_results is None else {
+        "file": str(conversations_path), "summary": summarize_conversations(conversation_results),
+        "items": [r.to_dict() for r in conversation_results]}
     if out is not None:
         try:
             out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

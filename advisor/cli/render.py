@@ -22,11 +22,21 @@ def print_sources(sources, out=None) -> None:
         click.echo(textwrap.indent(textwrap.shorten(snippet, 160, placeholder=" …"), "     "), file=out)
 
 
-def print_answer_stream(events: Iterable) -> None:
-    """Print tokens as they arrive, then the sources (cited ones marked with *)."""
+UNDERSTOOD = {"zh": "理解为", "en": "Understood as"}
+SUGGESTIONS = {"zh": "接下来可以问", "en": "You could ask next"}
+
+
+def print_answer_stream(events: Iterable):
+    """Print what a follow-up was understood as, the tokens as they arrive, then the
+    sources (cited ones marked with *) and the suggested next questions; returns the
+    answer."""
+    from advisor.retrieval.query import detect_language
+
     answer = None
     for event in events:
-        if event.kind == "token":
+        if event.kind == "understood":
+            click.echo(f"({UNDERSTOOD[detect_language(event.text)]}: {event.text})")
+        elif event.kind == "token":
             sys.stdout.write(event.text)
             sys.stdout.flush()
         elif event.kind == "retract":
@@ -39,6 +49,12 @@ def print_answer_stream(events: Iterable) -> None:
         t = answer.timings
         speed = f", {t['decode_tokens_per_s']} tok/s" if t.get("decode_tokens_per_s") else ""
         click.echo(f"({t['first_token_s']:.1f} s to first token, {t['total_s']:.1f} s total{speed})", err=True)
+        if answer.suggestions:
+            lang = "zh" if answer.language == "zh" else "en"
+            click.echo(f"\n{SUGGESTIONS[lang]}:")
+            for suggestion in answer.suggestions:
+                click.echo(f"  - {suggestion}")
+    return answer
 
 
 @contextmanager

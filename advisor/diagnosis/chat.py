@@ -9,49 +9,7 @@ roadmap, not generated, so the advice is exactly the document's.
 
 from __future__ import annotations
 
-import re
-
-# "What should we do next?", "Which stage are we in?" in both languages.
-_NEXT_STEPS = re.compile(
-    r"下一步|接下来|该做什么|应该做什么|要做什么|怎么推进|哪个阶段|什么阶段|哪一阶段|处于.{0,6}阶段|"
-    r"what should (?:we|i) do|next steps?|what(?:'s| is) next|where do we go from here|"
-    r"which stage|what stage|are we in stage",
-    re.I,
-)
-# First-person statements about the company: the message describes it.
-_DESCRIBES_COMPANY = re.compile(
-    r"我们公司|我司|我们的?(?:老板|团队|员工|部门|CEO)|我们(?:已经|正在|刚|在用|用了|有)|"
-    r"\b(?:we are|we're|we have|we've|we use|our (?:company|ceo|boss|team|staff|employees|firm))\b",
-    re.I,
-)
-MIN_DESCRIPTION_CHARS = 60
-
-
-def asks_for_next_steps(message: str) -> bool:
-    """Whether the message asks what to do next or which stage the company is in."""
-    return bool(_NEXT_STEPS.search(message))
-
-
-def describes_company(message: str) -> bool:
-    """Whether the message is long enough and first-person enough to diagnose from."""
-    return len(message) >= MIN_DESCRIPTION_CHARS and bool(_DESCRIBES_COMPANY.search(message))
-
-
-def _ends_with_question(message: str) -> bool:
-    return bool(re.search(r"[?？吗呢]\s*$", message.strip()))
-
-
-def wants_diagnosis(message: str) -> bool:
-    """Whether the chat should answer from the company's stage rather than the documents.
-
-    "What should we do next?" always does. A description of the company does when it
-    ends there, or asks what to do next; a description that ends in a question about
-    the document ("Our CEO uses AI daily. How long does stage 1 take?") is a document
-    question with some context, and goes to the documents.
-    """
-    if asks_for_next_steps(message):
-        return True
-    return describes_company(message) and not _ends_with_question(message)
+# Which messages come here is decided by advisor.conversation.routing.
 
 
 def roadmap_answer(assessment, language: str, assumption: str) -> str:

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from advisor.diagnosis.roadmap import format_target
+from advisor.local_db import LocalDatabase
 from advisor.knowledge.stages import KPI, StageBook
 
 SCHEMA_VERSION = 1
@@ -120,6 +121,7 @@ class AssessmentHistory:
     def __init__(self, path: Path, book: StageBook):
         self.path = Path(path)
         self._kpis: dict[str, KPI] = {k.id: k for s in book.stages for k in s.kpis if k.id}
+        self._db = LocalDatabase(self.path, HistoryError, "history", _SCHEMA, SCHEMA_VERSION)
         self._open_and_migrate()
 
     # -- assessments ---------------------------------------------------------------
@@ -214,60 +216,13 @@ class AssessmentHistory:
 
     # -- the database ---------------------------------------------------------------
 
-    def _connect(self) -> _Transaction:
-        try:
-            # isolation_level=None: transactions are begun and ended explicitly by
-            # _Transaction, not implicitly by the sqlite3 module.
-            conn = sqlite3.connect(self.path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise HistoryError(f"{self.path}: cannot open the history database ({exc})") from exc
-        conn.row_factory = sqlite3.Row
-        return _Transaction(conn, self.path)
+    def _connect(self):
+        return self._db.transaction()
 
     def _open_and_migrate(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise HistoryError(
-                    f"{self.path}: history schema {version} was written by a newer advisor; "
-                    f"this one reads schema {SCHEMA_VERSION}. Upgrade the advisor."
-                )
-            if version == 0:
-                # executescript would commit on its own; create the tables statement by
-                # statement so that the schema and its version land in one transaction.
-                for statement in filter(str.strip, _SCHEMA.split(";")):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._db.migrate()
 
-
-class _Transaction:
-    """``with`` block = one transaction that commits or rolls back, then closes the file.
-
-    (sqlite3's own connection context manager commits but never closes.)
-    """
-
-    def __init__(self, conn: sqlite3.Connection, path: Path):
-        self.conn, self.path = conn, path
-
-    def __enter__(self) -> sqlite3.Connection:
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as exc:
-            self.conn.close()
-            raise HistoryError(f"{self.path}: not a usable history database ({exc})") from exc
-        return self.conn
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                self.conn.commit()
-            else:
-                self.conn.rollback()
-        finally:
-            self.conn.close()
-        if isinstance(exc, sqlite3.DatabaseError):
-            raise HistoryError(f"{self.path}: history database error ({exc})") from exc
 
 
 def _assessment(row: sqlite3.Row) -> Assessment:

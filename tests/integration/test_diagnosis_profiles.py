@@ -1,8 +1,12 @@
-"""Free-text diagnosis through the real model on the development profiles.
+"""Free-text diagnosis through the real model on a fixed sample of the development profiles.
+
+`make test` diagnoses the 6 profiles named below (14-72 s each on two cores, the whole
+set being the longest part of the suite); `make eval` (``advisor eval``) diagnoses every
+profile and reports each one. The sample is chosen by id, never at random.
 
 The model only reads answers out of each profile; the deterministic scoring places the
-company. The floor is set just under the measured accuracy; raise it as the advisor
-improves, never lower it to get green.
+company. The floor is set just under the accuracy measured on the sample; raise it as
+the advisor improves, never lower it to get green.
 """
 
 from __future__ import annotations
@@ -12,10 +16,31 @@ import json
 
 import pytest
 
-from advisor.evaluation import load_profiles, run_profiles, summarize_profiles
+from advisor.evaluation import DiagnosisProfile, load_profiles, run_profiles, summarize_profiles
 from tests.integration.conftest import run_cli
 
 pytestmark = pytest.mark.integration
+
+# Stages 1-5 in both languages, each placed by a gate a careless reading gets wrong: a
+# figure just under its KPI target, a "partly" that must not count as "yes", a boss who
+# does not use AI himself. A later stage means more criteria to read, so more model calls.
+SAMPLE = [
+    "zh-stage1-packaging-printer",       # stage 1: staff use AI, the boss does not
+    "en-stage2-marketing-agency",        # stage 2: team satisfaction 70%, under the 90% target
+    "en-stage3-hvac-distributor",        # stage 3: first joint project gained only 5-8%
+    "zh-stage4-baby-ecommerce",          # stage 4: customer satisfaction 90%, under 95%
+    "en-stage5-agri-inputs",             # stage 5 although product-market fit is only "partly"
+    "zh-ambiguous-property-management",  # ambiguous: 1 or 2, most staff never touch AI
+]
+
+
+def sample_profiles() -> list[DiagnosisProfile]:
+    """The sampled profiles, in the order of :data:`SAMPLE`."""
+    by_id = {profile.id: profile for profile in load_profiles()}
+    missing = [i for i in SAMPLE if i not in by_id]
+    if missing:
+        pytest.fail(f"The development profiles have no {missing}; update the sample.", pytrace=False)
+    return [by_id[i] for i in SAMPLE]
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +49,7 @@ def diagnosed(real_advisor):
         print(f"{'ok ' if result.ok else 'BAD'} {result.profile.id:36s} expected {result.profile.acceptable_stages} "
               f"got {result.stage} in {result.seconds:.1f}s ({result.model_calls} calls)")
 
-    return run_profiles(real_advisor, load_profiles(), show)
+    return run_profiles(real_advisor, sample_profiles(), show)
 
 
 def test_profiles_cover_every_stage_in_both_languages():
@@ -34,10 +59,21 @@ def test_profiles_cover_every_stage_in_both_languages():
     assert {p.language for p in profiles} == {"zh", "en"}
 
 
+def test_sample_names_profiles_of_every_stage_in_both_languages():
+    ids = {profile.id for profile in load_profiles()}
+    assert [i for i in SAMPLE if i not in ids] == [], "renamed or removed profiles"
+    assert len(set(SAMPLE)) == len(SAMPLE)
+    profiles = sample_profiles()
+    assert {p.expected_stage for p in profiles} == {1, 2, 3, 4, 5}
+    assert {p.language for p in profiles} == {"zh", "en"}
+
+
 def test_free_text_diagnosis_accuracy(diagnosed):
     accuracy = sum(r.ok for r in diagnosed) / len(diagnosed)
     print(summarize_profiles(diagnosed))
-    assert accuracy >= 0.75  # measured 0.81 (13/16) with the default model
+    # Measured 1.00 (6/6) on the sample with the default model (the whole set: 0.81,
+    # 13/16); one wrong stage is allowed, as it was over the whole set.
+    assert accuracy >= 0.8
 
 
 def _longest_shared_run(a: str, b: str) -> int:

@@ -113,7 +113,15 @@ def test_summary_uses_answered_questions_and_successful_processes():
         "oneoff_first_token_median_s": "met",
         "retrieval_p90_ms": "missed",
         "oneoff_peak_rss_max_mb": "met",
+        "followup_overhead_median_s": "not measured",
     }
+
+
+def test_follow_up_overhead_is_the_median_of_the_pairs_and_held_to_its_target():
+    summary = report.summarize({"followup": {"overhead_median_s": 0.02, "resolve_ms_median": 0.05}})
+    assert summary["followup_overhead_median_s"] == 0.02 and summary["followup_resolve_median_ms"] == 0.05
+    assert report.target_checks(summary)["followup_overhead_median_s"]["status"] == "met"
+    assert report.target_checks({"followup_overhead_median_s": 0.5})["followup_overhead_median_s"]["status"] == "missed"
 
 
 def test_summary_of_a_run_that_measured_nothing():
@@ -374,3 +382,12 @@ def test_a_loaded_state_only_touched_counts_as_loaded(tmp_path):
     (tmp_path / ".m-abc.state.tmp").write_bytes(b"2")
     os.replace(tmp_path / ".m-abc.state.tmp", state)  # what saving a new one does
     assert prefix_source(before, saved_states(tmp_path)) == PREFIX_EVALUATED
+
+
+def test_the_raw_side_is_compared_with_the_models_part_of_the_answer():
+    from bench.raw_vs_chain import _model_part, same_text
+
+    quoted = "文档原文:约6个月至1年。 [阶段三 · 预期所需时间]\n\n根据文档,阶段三需要约6个月至1年。"
+    assert _model_part(quoted) == "根据文档,阶段三需要约6个月至1年。"
+    assert same_text(_model_part(quoted), "", "根据文档,阶段三需要约6个月至1年。")
+    assert _model_part("Plain answer.\n\nMore.") == "Plain answer.\n\nMore."

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from advisor.answering.evidence import key_fact
 from advisor.answering.prompts import DOCUMENT_SYSTEM_PROMPT, SYSTEM_PROMPT
 from advisor.answering.question import QuestionError
 from tests.fakes import pieces
 
 REPLY = "阶段三一般需要约6个月至1年 [阶段三 · 预期所需时间]。"
+QUOTE = "文档原文:约6个月至1年。 [阶段三 · 预期所需时间]"  # the article's sentence, shown first
 
 
 def test_stream_gives_sources_then_tokens_then_done(make_advisor):
@@ -19,9 +21,9 @@ def test_stream_gives_sources_then_tokens_then_done(make_advisor):
     assert kinds[0] == "sources" and kinds[-1] == "done"
     assert kinds.count("sources") == 1 and kinds.count("done") == 1
     assert set(kinds[1:-1]) == {"token"} and len(kinds) > 5  # streamed in pieces
-    assert "".join(e.text for e in events if e.kind == "token") == REPLY
+    assert "".join(e.text for e in events if e.kind == "token") == f"{QUOTE}\n\n{REPLY}"
     answer = events[-1].answer
-    assert answer.answer == REPLY and not answer.refused and answer.language == "zh"
+    assert answer.answer == f"{QUOTE}\n\n{REPLY}" and not answer.refused and answer.language == "zh"
     assert events[0].sources == answer.sources
     assert answer.model == "scripted-test-model"
 
@@ -124,13 +126,48 @@ def test_off_topic_question_is_refused_without_calling_the_model(make_advisor, q
 
 
 def test_the_model_saying_not_covered_is_a_refusal(make_advisor):
-    answer = make_advisor("The document does not cover this.").ask("How long does stage 3 take?")
+    answer = make_advisor("The document does not cover this.", evidence_first=False).ask(
+        "How long does stage 3 take?")
     assert answer.refused
     assert not any(s.cited for s in answer.sources)
 
 
+def test_the_articles_sentence_comes_first_and_answers_when_the_model_declines(make_advisor):
+    advisor = make_advisor("The document does not cover this.")
+    events = list(advisor.stream("How long does stage 3 take?"))
+    kinds = [e.kind for e in events]
+    assert kinds[:2] == ["sources", "token"]
+    assert events[1].text.startswith("From the article: About 6 months to 1 year. [阶段三 · 预期所需时间]")
+    answer = events[-1].answer
+    assert not answer.refused and "does not cover" not in answer.answer
+    assert answer.answer == next(e.text for e in events if e.kind == "retract")
+    assert [s.label for s in answer.sources if s.cited] == ["[阶段三 · 预期所需时间]"]
+    assert 0 <= answer.timings["evidence_first_s"] <= answer.timings["first_token_s"]
+
+
+def test_the_quote_replaces_an_answer_with_invented_figures(make_advisor):
+    advisor = make_advisor("阶段三需要27个月 [阶段三 · 预期所需时间]。")
+    events = list(advisor.stream("阶段三需要多长时间?"))
+    answer = events[-1].answer
+    assert answer.answer == "文档原文:约6个月至1年。 [阶段三 · 预期所需时间]" and not answer.refused
+    assert "retract" in [e.kind for e in events] and "27" not in answer.answer
+
+
+def test_the_quote_answers_a_question_retrieval_would_decline(make_advisor):
+    advisor = make_advisor("never used")
+    fact = key_fact(advisor.stage_book, 3, "budget")
+    retrieval = advisor.retriever.retrieve("阶段三需要多少预算?")
+    retrieval.covered = False
+    advisor.retriever.retrieve = lambda question, top_k=None: retrieval
+    answer = advisor.ask("阶段三需要多少预算?")
+    assert answer.answer == fact.line("zh") and not answer.refused
+    assert [s.label for s in answer.sources] == ["[阶段三 · 项目执行]"] and answer.sources[0].cited
+    assert advisor.chat_model.history == [], "no model call"
+
+
 def test_an_answer_with_invented_figures_is_withdrawn(make_advisor):
-    advisor = make_advisor("Stage 3 takes 27 months and costs 480000 yuan [阶段三 · 预期所需时间].")
+    advisor = make_advisor("Stage 3 takes 27 months and costs 480000 yuan [阶段三 · 预期所需时间].",
+                           evidence_first=False)
     events = list(advisor.stream("How long does stage 3 take?"))
     kinds = [e.kind for e in events]
     assert "retract" in kinds and kinds.index("retract") == len(kinds) - 2
@@ -141,7 +178,8 @@ def test_an_answer_with_invented_figures_is_withdrawn(make_advisor):
 
 def test_answer_to_dict_shape(make_advisor):
     data = make_advisor(REPLY).ask("阶段三需要多长时间?").to_dict()
-    assert set(data) == {"question", "answer", "language", "refused", "sources", "timings", "model"}
+    assert set(data) == {"question", "resolved_question", "answer", "language", "refused", "sources",
+                         "timings", "model", "suggestions"}
     assert data["sources"]
     for source in data["sources"]:
         assert {"id", "stage", "section", "source", "text", "score"} <= set(source)
@@ -168,3 +206,20 @@ def test_a_repeated_line_ends_the_answer_without_the_repeat():
     assert without_repeated_line("● 个人工作效率提升15%-20%。\n● 个人工作效率提") is None  # line not finished
     assert without_repeated_line("- a\n- a\n") is None  # short lines (list markers) may repeat
     assert without_repeated_line("第一行内容很长很长。\n第二行内容也很长。\n") is None
+
+
+def test_advice_matched_by_words_never_answers_a_declined_question(make_advisor):
+    advisor = make_advisor("never used")
+    question = "文章怎么看AI会不会取代员工?"
+    retrieval = advisor.retriever.retrieve(question)
+    retrieval.covered = False
+    advisor.retriever.retrieve = lambda q, top_k=None: retrieval
+    answer = advisor.ask(question)
+    assert answer.refused and "文档原文" not in answer.answer and answer.sources == []
+
+
+def test_advice_matched_by_words_comes_before_the_models_answer(make_advisor):
+    advisor = make_advisor("文章认为AI应增强而非取代人的能力 [stage_document · AI 商用的哲学思考与建议]。")
+    answer = advisor.ask("文章怎么看AI会不会取代员工?")
+    assert answer.answer.startswith("文档原文:强调人的核心作用") and not answer.refused
+    assert any(s.cited and s.section == "principles" for s in answer.sources)

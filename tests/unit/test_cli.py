@@ -46,8 +46,9 @@ def test_ask_json_prints_one_object(runner, model):
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
     data = json.loads(lines[0])
-    assert set(data) == {"question", "answer", "language", "refused", "sources", "timings", "model"}
-    assert data["answer"] == REPLY and data["refused"] is False
+    assert set(data) == {"question", "resolved_question", "answer", "language", "refused", "sources",
+                         "timings", "model", "suggestions"}
+    assert data["answer"].endswith(REPLY) and data["refused"] is False
     assert data["sources"] and all({"id", "stage", "section", "source", "text", "score"} <= set(s)
                                    for s in data["sources"])
     assert any(s["cited"] and s["stage"] == 3 and s["section"] == "duration" for s in data["sources"])
@@ -68,7 +69,7 @@ def test_ask_batch_json_one_object_per_line_in_order(runner, model):
     assert result.exit_code == 0, result.output
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(objects) == 3
-    assert objects[0]["answer"] == REPLY and "error" not in objects[0]
+    assert objects[0]["answer"].endswith(REPLY) and "error" not in objects[0]
     assert objects[1]["question"] == "" and "empty" in objects[1]["error"]
     assert objects[2]["question"] == "x" * 10_000 and "2,000" in objects[2]["error"]
     assert len(model.history) == 1
@@ -163,3 +164,47 @@ def test_chat_reports_a_bad_question_and_goes_on(runner, model):
     result = runner.invoke(cli, ["chat"], input="x" * 3000 + "\n阶段三需要多长时间?\n")
     assert result.exit_code == 0, result.output
     assert "limit is 2,000" in result.stdout and REPLY in result.stdout
+
+
+def test_chat_from_a_pipe_takes_one_message_per_line_and_prints_a_json_object_per_turn(runner, model, tmp_path):
+    model.enqueue(REPLY, "阶段四一般需要约1.5至3年 [阶段四 · 预期所需时间]。")
+    saved = tmp_path / "chat.md"
+    result = runner.invoke(cli, ["chat", "--json", "--save", str(saved)],
+                           input="阶段三需要多长时间?\n\n那阶段四呢?\n")
+    assert result.exit_code == 0, result.output
+    first, second = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert (first["turn"], second["turn"]) == (1, 2)
+    assert first["resolved_question"] == "阶段三需要多长时间?"
+    assert second["question"] == "那阶段四呢?" and second["resolved_question"] == "阶段四需要多长时间?"
+    assert {s["stage"] for s in second["sources"]} == {4} and second["suggestions"]
+    text = saved.read_text(encoding="utf-8")
+    assert "那阶段四呢?" in text and "阶段四需要多长时间?" in text and "1.5至3年" in text
+
+
+def test_chat_json_reports_a_bad_line_and_goes_on(runner, model):
+    model.enqueue(REPLY)
+    result = runner.invoke(cli, ["chat", "--json"], input="\x00\x01\n阶段三需要多长时间?\n")
+    assert result.exit_code == 0, result.output
+    bad, good = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert bad["turn"] == 1 and "error" in bad and good["turn"] == 1 and REPLY in good["answer"]
+
+
+def test_chat_text_mode_shows_what_a_follow_up_was_understood_as(runner, model):
+    model.enqueue(REPLY, "阶段四一般需要约1.5至3年 [阶段四 · 预期所需时间]。")
+    result = runner.invoke(cli, ["chat"], input="阶段三需要多长时间?\n那阶段四呢?\n")
+    assert result.exit_code == 0, result.output
+    assert "(理解为: 阶段四需要多长时间?)" in result.stdout and "接下来可以问" in result.stdout
+
+
+def test_chat_save_into_a_missing_folder_is_refused_before_anything_loads(runner, tmp_path):
+    result = runner.invoke(cli, ["chat", "--save", str(tmp_path / "nope" / "chat.md")], input="x\n")
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert runner.settings_seen == []
+
+
+def test_chat_new_starts_a_conversation_that_follows_nothing(runner, model):
+    model.enqueue(REPLY, REPLY)
+    result = runner.invoke(cli, ["chat", "--json"], input="阶段三需要多长时间?\n/new\n它的KPI呢?\n")
+    assert result.exit_code == 0, result.output
+    first, second = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert second["turn"] == 1 and second["resolved_question"] == "它的KPI呢?"

@@ -9,9 +9,10 @@ import pytest
 import yaml
 
 from advisor.cli.main import cli
+from advisor.evaluation import DEFAULT_PROFILES
 from tests.unit.test_cli import model, runner  # noqa: F401  (fixtures)
 
-PROFILES = yaml.safe_load(open("tests/data/profiles.yaml", encoding="utf-8"))["profiles"]
+PROFILES = yaml.safe_load(DEFAULT_PROFILES.read_text(encoding="utf-8"))["profiles"]
 
 
 def answers_of(profile_id: str) -> dict:

@@ -33,6 +33,12 @@ def profile_entry(profile_id: str, language: str, acceptable: list[int]) -> dict
             "acceptable_stages": acceptable, "profile": text}
 
 
+@pytest.fixture(autouse=True)
+def _model_answers_only(monkeypatch):
+    # The scripted replies are scored as the model's answers: no quoted sentence before them.
+    monkeypatch.setenv("ADVISOR_EVIDENCE_FIRST", "false")
+
+
 @pytest.fixture
 def devset_file(tmp_path):
     path = tmp_path / "devset.yaml"
@@ -46,6 +52,26 @@ def profiles_file(tmp_path):
     path = tmp_path / "profiles.yaml"
     entries = [profile_entry("zh-nothing-yet", "zh", [1]), profile_entry("en-claims-stage-two", "en", [2])]
     path.write_text(yaml.safe_dump({"profiles": entries}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+STAGE4 = "阶段四一般需要约1.5至3年 [阶段四 · 预期所需时间]。"
+CONVERSATIONS = {"conversations": [
+    {"id": "zh-01-stage-switch", "language": "zh", "kind": "stage_switch", "split": "sealed",
+     "turns": ["阶段三需要多长时间?", "那阶段四呢?"],
+     "expect": {"stage": 4, "sections": ["duration"], "facts": [["1.5"]], "refuse": False,
+                "resolved_contains": [["阶段四"]], "resolved_excludes": [["阶段三"]]}},
+    {"id": "en-01-off-topic", "language": "en", "kind": "off_topic", "split": "tuning",
+     "turns": ["How long does stage 3 take?", "What will the weather be like in Paris tomorrow?"],
+     "expect": {"stage": None, "sections": [], "facts": [], "refuse": True,
+                "resolved_contains": [["weather"]], "resolved_excludes": [["stage 3"]]}},
+]}
+
+
+@pytest.fixture
+def conversations_file(tmp_path):
+    path = tmp_path / "conversations.yaml"
+    path.write_text(yaml.safe_dump(CONVERSATIONS, allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -82,14 +108,16 @@ def test_devset_json_is_one_object_with_every_item(runner, model, devset_file):
     assert [line.split()[:2] for line in lines[-3:]] == [["[1/3]", "ok"], ["[2/3]", "BAD"], ["[3/3]", "ok"]]
 
 
-def test_limit_takes_the_first_items_of_each_set(runner, model, devset_file, profiles_file, questions):
-    model.enqueue(REPLY, *[UNKNOWN] * questions)
+def test_limit_takes_the_first_items_of_each_set(runner, model, devset_file, profiles_file, questions,
+                                                 conversations_file):
+    model.enqueue(REPLY, *[UNKNOWN] * questions, REPLY, STAGE4)
     result = runner.invoke(cli, ["eval", "--limit", "1", "--json", "--devset", str(devset_file),
-                                 "--profiles", str(profiles_file)])
+                                 "--profiles", str(profiles_file), "--conversations", str(conversations_file)])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert [i["id"] for i in report["devset"]["items"]] == ["zh-duration-stage3"]
     assert [i["id"] for i in report["profiles"]["items"]] == ["zh-nothing-yet"]
+    assert [i["id"] for i in report["conversations"]["items"]] == ["zh-01-stage-switch"]
     assert report["limit"] == 1 and model.replies == []
 
 
@@ -115,11 +143,13 @@ def test_default_devset_is_the_development_set(runner, model):
     assert [i["id"] for i in report["devset"]["items"]] == [load_devset()[0].id]
 
 
-def test_text_report_has_quality_timing_and_failures(runner, model, devset_file, profiles_file, questions, tmp_path):
-    model.enqueue(REPLY, REPLY, *[UNKNOWN] * (2 * questions))
+def test_text_report_has_quality_timing_and_failures(runner, model, devset_file, profiles_file, questions,
+                                                     conversations_file, tmp_path):
+    # The conversations: stage 3, then a wrong stage-4 answer; stage 3, then the weather.
+    model.enqueue(REPLY, REPLY, *[UNKNOWN] * (2 * questions), REPLY, REPLY, REPLY)
     out = tmp_path / "report.json"
     result = runner.invoke(cli, ["eval", "--devset", str(devset_file), "--profiles", str(profiles_file),
-                                 "--out", str(out)])
+                                 "--conversations", str(conversations_file), "--out", str(out)])
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert f"Model {runner.settings_seen[-1].model_path.name}" in text
@@ -127,12 +157,16 @@ def test_text_report_has_quality_timing_and_failures(runner, model, devset_file,
                     "answer language", "refusal", "off-topic declined", "diagnosis", "Timing",
                     "first token (s)", "answer total (s)", "retrieval (ms)", "profile diagnosis (s)"):
         assert heading in text, heading
-    failed = text[text.index("Failed (2):"):]
+    assert "Conversations: final turns correct" in text
+    failed = text[text.index("Failed (3):"):]
     assert "en-duration-stage3: facts 0/2" in failed
+    assert "zh-01-stage-switch" in failed and "en-01-off-topic" not in failed
     assert "en-claims-stage-two: stage 1, acceptable [2]" in failed
     assert "zh-duration-stage3" not in failed
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert saved["devset"]["summary"]["questions"] == 3 and saved["profiles"]["summary"]["profiles"] == 2
+    parts = saved["conversations"]["summary"]
+    assert parts["sealed"]["final_turn_ok"] == 0.0 and parts["tuning"]["final_turn_ok"] == 1.0
 
 
 def test_out_holds_the_same_report_as_stdout(runner, model, devset_file, tmp_path):

@@ -209,7 +209,7 @@ def test_a_damaged_index_is_rebuilt_and_the_question_answered(private_root, advi
     damaged = build_dir(private_root)
     garble_middle(damaged / "chroma" / "chroma.sqlite3")  # chromadb panics on it in-process
     answer = advisor.ask("阶段三需要多长时间?")
-    assert answer.answer == REPLY and answer.sources
+    assert answer.answer.endswith(REPLY) and answer.sources
     assert build_dir(private_root) != damaged
     assert probe_index(private_root / "data" / "index", advisor.index.embedding_name).ok
     assert_user_data_kept(private_root, advisor, kept)

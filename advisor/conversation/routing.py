@@ -1,0 +1,367 @@
+"""Which messages go to the stage diagnosis and which are questions about the article.
+
+Only a message about the user's own company goes to the diagnosis:
+
+* a description of it, first-person statements on how the company uses AI ("我们公司…",
+  "我司…", "We are a 40-person…", "Our staff use…"), whatever the message then asks;
+* a first-person question on where the company stands or what it should do
+  ("我们处于哪个阶段?", "What should we do next?", "Where are we?").
+
+Everything else asks what the article says, even in the words of a diagnosis request:
+"哪个阶段需要自建AI模型?" asks which stage of the article does something, "What comes
+next after stage 2?" asks about the stages in general, and the generic "we" of
+"阶段三我们需要多少预算?" or "In stage 2, what should we measure?" asks what the article
+says about a stage it names.
+
+The decision reads each clause's grammar: its person (first-person markers, the
+company referring to itself), whether it states or asks, and whether it sets a
+situation ("when we start cross-department projects", "做跨部门项目时") or names a stage
+by number or by what happens in it. It never matches whole known messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from advisor.retrieval.query import detect_stage
+
+KINDS = ("document", "company_description", "company_next_steps")
+
+# A description shorter than this says too little to diagnose from ("我们用AI"). Chinese
+# says in one character what English says in about three, so a CJK character weighs 3.
+MIN_DESCRIPTION_WEIGHT = 60
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a chat message goes, and why.
+
+    ``kind`` is ``"document"`` (answered from the article), ``"company_description"``
+    (the diagnosis reads the description with the model) or ``"company_next_steps"``
+    (answered from the latest saved assessment). ``reason`` is one short English phrase
+    for logs and tests.
+    """
+
+    kind: str
+    reason: str
+
+    @property
+    def to_diagnosis(self) -> bool:
+        """Whether the message is about the user's own company."""
+        return self.kind != "document"
+
+
+# --- the words the grammar is read from -----------------------------------------------
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+# First person, singular or plural, and the company naming itself. 我国 is "our country"
+# and 自我 "self-", neither the company; "US" in capitals is the country.
+_FIRST_PERSON = re.compile(
+    r"我们|我司|我方|咱们|咱|俺们|本公司|(?<!自)我(?!国)"
+    r"|\b(?:we|we're|we've|we'd|we'll|us|our|ours|ourselves|i|i'm|i've|i'd|i'll|my|me|mine)\b",
+    re.I,
+)
+
+# Requests about the conversation itself ("can you tell me", "我想知道", "请问") and
+# hedges ("I think", "我觉得"): their "I" and "me" are the reader, not the company, so
+# they are removed before the person of the rest is read. An embedded question keeps
+# its own words ("我想知道我们处于哪个阶段" -> "我们处于哪个阶段").
+_META = re.compile(
+    r"(?:(?:我|我们)(?:很|也|就)?(?:想|想要|希望|要)(?:知道|了解|问问?|请教|确认|弄清楚|搞清楚|看看)(?:一下|下)?)"
+    r"|(?:(?:(?:请|麻烦|你|您|能不能|能否|可以|可不可以|能)+|(?:^|(?<=[。！？!?；;，,\s])))(?:帮|给|告诉|跟)(?:我|我们)"
+    r"(?:看看|看一下|说说|讲讲|讲一下|说一下|解释一下|介绍一下|分析一下|判断一下|查一下|一下)?)"
+    r"|请问|问一下|问下|想问下|请教一下|请教|顺便问一?下"
+    r"|(?:我|我们)(?:都|也|个人)?(?:觉得|认为|感觉|猜|估计|听说|知道)(?:是)?"
+    r"|\b(?:i|we)\s*(?:'d|would)\s+like\s+to\s+(?:know|understand|learn|ask|check|find out|figure out|see)"
+    r"(?:\s+(?:if|whether))?\b"
+    r"|\b(?:i|we)\s+(?:want|wanna|need|wish|am trying|'m trying|are trying|were hoping|was hoping)\s+"
+    r"(?:to\s+)?(?:know|understand|learn|ask|check|find out|figure out|see)(?:\s+(?:if|whether))?\b"
+    r"|\b(?:i|we)(?:\s+was|\s+were|\s+am|'m|\s+are|'re)?\s+(?:wondering|curious)(?:\s+(?:about|if|whether))?\b"
+    r"|\b(?:i|we)\s+wonder(?:\s+(?:if|whether))?\b"
+    r"|\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|explain(?:\s+to)?|remind|help|give)"
+    r"\s+(?:me|us)(?:\s+(?:if|whether))?\b"
+    r"|(?:^|(?<=[.?!,]\s)|\bplease\s+)(?:tell|show|explain\s+to|remind|give|help)\s+(?:me|us)"
+    r"(?:\s+(?:if|whether))?\b"
+    r"|\b(?:do|would)\s+you\s+(?:think|say|reckon)\b"
+    r"|\blet(?:'s|\s+us|\s+me)\b"
+    r"|\b(?:i|we)\s+(?:think|guess|believe|feel|suppose|reckon|heard|hear|read|noticed|saw|know|understand)"
+    r"(?:\s+that)?\b"
+    r"|\b(?:my|our|a|one)\s+(?:quick\s+)?question(?:\s+is)?\b|\bquick question\b|\bjust curious\b",
+    re.I,
+)
+
+# Words that open a clause without changing its meaning ("so which stage…", "那么…").
+_FILLER = re.compile(
+    r"^(?:(?:so|and|but|then|also|anyway|ok|okay|well|hi|hello|hey|thanks|thank you|btw|now|just|please)\b"
+    r"|那么|那(?![个些])|所以|但是|但|可是|不过|然后|另外|你好|您好|好的|嗯|哦|对了)[\s,，]*",
+    re.I,
+)
+
+# A clause that sets a situation instead of stating a fact: "if we…", "when we start…",
+# "after stage 2", "做跨部门项目时". "When does…?" and "什么时候" ask, they set nothing.
+_NO_AUX = r"(?!(?:should|shall|do|does|did|is|are|was|were|can|could|will|would|must|may|might)\b)"
+_SITUATION_EN = re.compile(
+    rf"\b(?:when|whenever|once|if|after|before|while|during|until|unless|by the time|as soon as|in case|"
+    rf"suppose|supposing|assuming|imagine)\s+{_NO_AUX}",
+    re.I,
+)
+_SITUATION_ZH_START = re.compile(r"^(?:如果|假如|假设|假使|要是|若是?|万一|一旦|等到?|当(?!前|时|初))")
+_SITUATION_ZH_END = re.compile(r"(?:(?<![什何同及实按小当准暂临])时|的时候|之后|以后|之前|期间|过程中|(?<![落前然最此])后)$")
+_SITUATION_ZH_ANY = re.compile(
+    r"如果|假如|假设|要是|一旦|万一|的时候|之后|以后|之前|期间|过程中|(?<![什何同及实按小当准暂临])时(?![候间长期代机])"
+)
+# A phrase that only qualifies the question after it: "In stage 2, …", "For our first
+# cross-department project, …", "对于阶段三, …", "为了保护数据, …". With a subject of its own ("In 2023 we
+# started…") it is a statement instead.
+_QUALIFIER_EN = re.compile(r"^(?:in|for|at|during|about|regarding|on|with|as for|as to|within|across|to|in order to)\b",
+                           re.I)
+_SUBJECT_EN = re.compile(r"\b(?:we|i|they|he|she|it|everyone|nobody|staff|people)\b", re.I)
+_QUALIFIER_ZH = re.compile(r"^(?:对于|关于|至于|针对|为了)|^在.{0,12}(?:中|里|上|方面|阶段)$")
+# A purpose gives a "what should we do" its topic: "…to protect customer data", "为了…".
+_PURPOSE = re.compile(
+    r"为了|以便|(?:什么|啥|哪些)(?:来|去)\S|\bin order to\b|\bso that\b"
+    r"|\b(?:do|doing)\s+(?:to|about|for|with|regarding)\b",
+    re.I,
+)
+
+# What happens in a stage, in the article's words: naming it is naming the stage
+# ("when we start cross-department projects" is stage three).
+_STAGE_CONTENT = re.compile(
+    r"跨部门|跨团队|部门内|部门间|部门之间|领导带头|带头|一把手|个人(?:工作)?效率|个人使用|团队(?:项目|协作|工作流程)"
+    r"|自建|专属|自有|核心业务|公司战略|生态|上下游|颠覆|创新突破|产品与市场匹配|开源模型|本地部署|联合研发|平台型"
+    r"|这个阶段|那个阶段|该阶段|此阶段|每个阶段|各个?阶段|所有阶段|五个阶段|最后一个阶段|第一个阶段"
+    r"|\bcross[- ]?(?:department|team|functional)\w*|\bwithin (?:a|one|the|each|our) department"
+    r"|\bdepartment(?:al)?\s+(?:projects?|workflows?|level)|\bteam (?:workflows?|projects?|collaboration)"
+    r"|\bindividual (?:use|efficiency|productivity|level|ai use)|\bpersonal (?:efficiency|productivity)"
+    r"|\b(?:own|company[- ]specific|custom|proprietary|in[- ]house|dedicated|exclusive) (?:ai )?(?:models?|llms?)"
+    r"|\bcore business|\b(?:company|corporate|business) strategy|\becosystem|\bpartners?\b|\bdisruptive"
+    r"|\bbreakthrough|\bproduct[- ]market fit|\bpmf\b|\bopen[- ]source models?|\blocal deployment"
+    r"|\b(?:take|taking|takes) the lead|\blead(?:ing)? by example"
+    r"|\b(?:this|that|each|every|the first|the last|the final) (?:stage|phase)|\b(?:five|5|all the|all) stages",
+    re.I,
+)
+
+# Someone else than the company is the subject: companies in general, the article's
+# leaders, "they" ("企业下一步应该做什么?", "What should a company do next?").
+_OTHER_SUBJECT = re.compile(
+    r"企业|中小企业|一家公司|别的公司|其他公司|大多数公司|很多公司|他们|她们|它们|一般|通常|大家"
+    r"|\b(?:companies|company's|a company|the company|a firm|firms|businesses|a business|organi[sz]ations?"
+    r"|smes?|most|they|them|their|others?|people|leaders|typically|usually|generally|in general)\b",
+    re.I,
+)
+
+# Where the company stands. Each form asks (a question word or an inverted verb) and
+# ends the clause, so "我们应该在哪个阶段自建模型" (in which stage should we build our
+# own models?) and "Which stage should we start X in" are not asking where we are.
+_END = r"(?:\s*(?:了|呢|啊|呀|吧|吗|么|嘛|哦|啦|now|currently|right now|today|at the moment|actually|really|"
+_END += r"already|exactly|then|still|in|at|on|honestly|roughly|lol|haha|pls|please|thanks|thx|tho|哈哈|嘿嘿))*"
+_END += r"\s*[?？。.!！~…]*$"
+_POSITION = [
+    re.compile(r"(?:处于|在|属于|算是?|是|到了?|进入了?|走到|达到了?)(?:第几|哪|什么)(?:个|一)?"
+               r"(?:阶段|级别|层次|水平|位置|程度|步|段)" + _END),
+    re.compile(r"(?:我们|咱们|我司|我公司)(?:公司)?(?:现在|目前|当前)?的(?:当前|目前|现在)?(?:阶段|水平|级别)"
+               r"(?:是|在|算)?(?:什么|哪个|哪一个|第几)" + _END),
+    re.compile(r"(?:是不是|算不算|有没有)(?:已经|还)?(?:在|处于|到了?|进入了?|算|达到)?"
+               r"(?:第\s*[一二三四五1-5]\s*个?阶段|阶段\s*[一二三四五1-5])"),
+    re.compile(r"(?:在|处于|到了?|算|属于|是|进入了?)(?:第\s*[一二三四五1-5]\s*个?阶段|阶段\s*[一二三四五1-5])"
+               r"了?(?:吗|么|呢|没有|没|吧)"),
+    # "r" and "wat" are how "are" and "what" are often typed in chat.
+    re.compile(r"\b(?:w?h?ich|wh?at)\s+(?:stage|phase|level|step)\s+(?:(?:are|r|is|am|do|does|would)\s+)?"
+               r"(?:we|we're|i|i'm|our\s+\w+|my\s+\w+)(?:\s+(?:are|r|is|am|'re|belong\s+to|fall\s+into|fit))?" + _END,
+               re.I),
+    re.compile(r"\bwhere\s+(?:are|do|does|is|am)\s+(?:we|i|our\s+\w+|my\s+\w+)"
+               r"(?:\s+(?:stand|standing|at|now|currently|right now|today|in all this|in this))*" + _END, re.I),
+    re.compile(r"\bwhere\s+(?:we|i|our\s+\w+)\s+(?:are|stands?|am|is)\b", re.I),
+    re.compile(r"\bwhere\s+(?:does|do|did)\s+(?:that|this|it|all this)\s+leave\s+(?:us|me|our\s+\w+)\b", re.I),
+    re.compile(r"\b(?:what|which)(?:'s|s|\s+is)\s+(?:our|my)\s+(?:current\s+)?(?:stage|phase|level)" + _END, re.I),
+    re.compile(r"\bhow\s+far\s+(?:along\s+)?(?:are|is)\s+(?:we|our)\b|\bhow\s+(?:mature|advanced)\s+"
+               r"(?:are\s+we|is\s+our)\b", re.I),
+    re.compile(r"\b(?:are|am|is)\s+(?:we|i|our\s+\w+)\s+(?:already\s+|still\s+|now\s+|really\s+|even\s+)?"
+               r"(?:in|at|past|beyond|ready\s+for|done\s+with|out\s+of)\s+(?:stage|phase|level|the\s+\w+\s+stage)",
+               re.I),
+    re.compile(r"\b(?:are|is)\s+(?:we|our\s+\w+)\s+ready\s+to\s+(?:move|go|progress|advance)\b", re.I),
+]
+
+# What the company should do now or next, asked without a topic of its own.
+_NEXT = [
+    re.compile(r"下一步|接下来|然后(?:该|要|应该)|往下(?:走|做)|下一个?阶段"
+               r"|(?:该|要|应该|应当|需要|得)(?:先)?(?:做|干)(?:些|点)?(?:什么|啥|哪些)"
+               r"|(?:做|干)(?:些|点)?(?:什么|啥)好|怎么办|怎么做|如何做|咋办|咋整"
+               r"|(?:怎么|如何|怎样|咋)(?:推进|开始|起步|入手|下手|进步|提升|升级|往前走|走下去|继续|迈向|过渡|更进一步)"
+               r"|从哪(?:里|儿)?(?:开始|入手|下手|做起)|先做什么|重点(?:是|放在)?(?:什么|哪)|优先(?:做)?(?:什么|哪)"),
+    re.compile(r"\bnext\b|\bwhat now\b|\bfrom here\b|\bnow what\b"
+               r"|\bwhat\s+(?:should|shall|must|can|could|do|would)\s+(?:we|i)\s+(?:do|focus on|work on|"
+               r"prioriti[sz]e|tackle|start with|change|improve)\b"
+               r"|\bwhat\s+(?:do|should)\s+(?:we|i)\s+(?:need|have)\s+to\s+do\b"
+               r"|\bhow\s+(?:do|should|can|could|would)\s+(?:we|i)\s+(?:move|get|go|progress|advance|level up|"
+               r"proceed|improve|grow|start|begin|get started|step up|keep going)\b"
+               r"|\bwhere\s+(?:should|do|can)\s+(?:we|i)\s+(?:go|start|begin|head)\b"
+               r"|\b(?:our|my)\s+(?:priorit\w*|roadmap|plan|next)\b", re.I),
+]
+# "Now" makes a "what should we…" about the company's present ("我们现在该关注哪些KPI?").
+_NOW = re.compile(r"现在|目前|眼下|当前|现阶段|\bnow\b|\bcurrently\b|\bat this point\b|\bat the moment\b", re.I)
+_OUGHT = re.compile(r"该|应该|应当|需要|要|得|\bshould\b|\bneed\b|\bought\b|\bhave to\b|\bmust\b", re.I)
+
+# A statement about the article or this conversation, not about the company.
+_ABOUT_ARTICLE = re.compile(
+    r"文章|这篇|本文|文中|原文|你说|你刚|上面|\b(?:article|document|text|guide|post|you said|you mentioned|above)\b",
+    re.I,
+)
+
+# Chinese question words, minus their indefinite uses ("什么都没做", "不怎么用", "几个部门").
+_ZH_ASKS = re.compile(r"什么|哪|多少|多久|多长|怎么|怎样|如何|为什么|为何|第几|几个?阶段|是否|是不是|有没有|要不要|"
+                      r"该不该|能不能|可不可以|算不算|对不对|行不行|[吗呢么嘛]$")
+_ZH_INDEFINITE = re.compile(r"(?:什么|哪)\S{0,8}?(?:都|也)|不怎么|没怎么")
+_EN_ASKS = re.compile(
+    rf"^(?:what|whats|what's|which|wich|where|wheres|where's|how|hows|how's|why|who|when\s+(?=(?:should|shall|do|does|"
+    rf"did|is|are|can|could|will|would|must)\b)|should|shall|do|does|did|is|are|am|was|were|can|could|will|would|"
+    rf"must|may|might|have|has)\b",
+    re.I,
+)
+
+
+# --- clauses --------------------------------------------------------------------------
+@dataclass
+class _Clause:
+    text: str
+    sentence: int
+    asks: bool
+    situation: bool
+    qualifier: bool
+    first_person: bool
+
+
+def _first_person(text: str) -> bool:
+    for match in _FIRST_PERSON.finditer(text):
+        word = match.group(0)
+        if word == "US" or (word.lower() == "i" and text[match.end():match.end() + 2] == ".e"):
+            continue
+        return True
+    return False
+
+
+def _asks(text: str, last_of_question: bool) -> bool:
+    if last_of_question:
+        return True
+    if _CJK.search(text):
+        return bool(_ZH_ASKS.search(text)) and not _ZH_INDEFINITE.search(text)
+    return bool(_EN_ASKS.search(text))
+
+
+def _situation(text: str) -> bool:
+    if _SITUATION_ZH_START.search(text) or _SITUATION_ZH_END.search(text):
+        return True
+    match = _SITUATION_EN.search(text)
+    return bool(match) and match.start() == 0
+
+
+def _qualifier(text: str) -> bool:
+    if _QUALIFIER_ZH.search(text):
+        return True
+    return bool(_QUALIFIER_EN.search(text)) and not _SUBJECT_EN.search(text)
+
+
+def _clauses(message: str) -> list[_Clause]:
+    text = message.replace("’", "'").replace("‘", "'")
+    text = _META.sub(" ", text)
+    sentences = re.split(r"(?<=[。！？!?；;\n])|(?<=\.)\s+", text)
+    clauses = []
+    for number, sentence in enumerate(sentences):
+        sentence = sentence.strip()
+        if not re.search(r"\w", sentence):
+            continue
+        is_question = sentence.rstrip("。.!！~… ").endswith(("?", "？"))
+        parts = [p for p in re.split(r"[,，、:：]|\s+[-—]+\s+|—", sentence) if re.search(r"\w", p)]
+        for index, part in enumerate(parts):
+            part = part.strip()
+            while True:
+                stripped = _FILLER.sub("", part, count=1)
+                if stripped == part:
+                    break
+                part = stripped
+            if not re.search(r"\w", part):
+                continue
+            last = is_question and index == len(parts) - 1
+            clauses.append(_Clause(part, number, _asks(part, last), _situation(part), _qualifier(part),
+                                   _first_person(part)))
+    return clauses
+
+
+def _weight(text: str) -> int:
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
+def _describes(clause: _Clause) -> bool:
+    """Whether a clause can be part of a description of the company: a plain statement,
+    not a condition, not about the article, and not about a stage unless the company
+    places itself in it ("我们在阶段二")."""
+    if clause.asks or clause.situation or clause.qualifier or _ABOUT_ARTICLE.search(clause.text):
+        return False
+    return clause.first_person or detect_stage(clause.text) is None
+
+
+def _scope(clauses: list[_Clause], at: int) -> str:
+    """A question with the clauses of its sentence that qualify it ("In stage 2, what
+    should we measure?"); statements about the company before it are context, not scope."""
+    question = clauses[at]
+    parts = [question.text]
+    for clause in reversed(clauses[:at]):
+        if clause.sentence != question.sentence:
+            break
+        if not _describes(clause):
+            parts.insert(0, clause.text)
+    return " ".join(parts)
+
+
+def _anchored(scope: str) -> bool:
+    """Whether a question names the stage it is about, by number, by what happens in it,
+    or by a situation it sets: then it asks what the article says about that stage."""
+    return (detect_stage(scope) is not None or bool(_STAGE_CONTENT.search(scope))
+            or bool(_SITUATION_ZH_ANY.search(scope)) or bool(_SITUATION_EN.search(scope)))
+
+
+def _asks_next_steps(clause: _Clause, scope: str) -> bool:
+    if _PURPOSE.search(scope):
+        return False
+    if any(p.search(clause.text) for p in _NEXT):
+        return True
+    return clause.asks and bool(_NOW.search(clause.text)) and bool(_OUGHT.search(clause.text))
+
+
+def route(message: str) -> Route:
+    """Where a chat message goes: the diagnosis when it is about the user's own company
+    (a description of it, or "where are we / what should we do"), else the documents."""
+    clauses = _clauses(message)
+    if not any(c.first_person for c in clauses):
+        return Route("document", "no first-person reference to the company")
+
+    # Statements count as a description once one of them is in the first person; the
+    # others then speak of the same company ("我们公司50人,老板天天用豆包…").
+    described = [c.text for c in clauses if _describes(c)]
+    if any(c.first_person and _describes(c) for c in clauses):
+        if sum(_weight(t) for t in described) >= MIN_DESCRIPTION_WEIGHT:
+            return Route("company_description", "first-person description of the company")
+
+    anchored = False
+    for at, clause in enumerate(clauses):
+        if (clause.situation or clause.qualifier) and not clause.asks:
+            continue
+        # A question without a subject of its own ("该怎么办?", "What now?") asks about
+        # the company the message speaks of in the first person.
+        about_us = clause.first_person or not _OTHER_SUBJECT.search(clause.text)
+        if not about_us:
+            continue
+        if any(p.search(clause.text) for p in _POSITION):
+            return Route("company_next_steps", "asks where the company stands")
+        if not clause.asks and not _asks_next_steps(clause, clause.text):
+            continue
+        scope = _scope(clauses, at)
+        if _anchored(scope):
+            anchored = True
+            continue
+        if _asks_next_steps(clause, scope):
+            return Route("company_next_steps", "asks what the company should do next")
+    if anchored:
+        return Route("document", "first-person question about a named stage")
+    return Route("document", "question about the article, not a description of the company")

@@ -1,0 +1,116 @@
+"""What a question asks about: the topics a conversation carries from turn to turn.
+
+A topic is one of the things the article says about each stage. Most are a section of
+it (goal, action plan, KPIs, duration…); a few are fields the article keeps apart inside
+one section, because a manager asks about them separately and confusing them gives a
+wrong answer with a right-looking citation: the budget and a project's period both live
+in "项目执行", and a stage's duration is not the period of one project in it.
+
+Each topic knows how it is asked about (general vocabulary, in both languages) and how
+to ask about it for a given stage: those standalone questions are what a follow-up
+("那阶段四呢?", "What are its KPIs?") is rewritten into, and what the suggested next
+questions say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from advisor.knowledge.chunks import STAGE_NAMES_ZH
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    section: str
+    pattern: re.Pattern[str]
+    zh: str  # a standalone question; {stage} is "阶段三"
+    en: str  # {n} is the stage number
+
+    def question(self, stage: int, language: str) -> str:
+        if language == "zh":
+            return self.zh.format(stage=STAGE_NAMES_ZH[stage])
+        return self.en.format(n=stage)
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+# Order matters: the first topic whose pattern matches wins, so the narrower field comes
+# before the wider one (a project's period before the stage's duration; "cost reduction",
+# a KPI, before "cost", a budget).
+TOPICS: tuple[Topic, ...] = (
+    Topic("project_period", "execution",
+          _re(r"项目.{0,6}(?:周期|多久|多长|几个月|时间)|周期.{0,4}项目|"
+              r"\bprojects?\b.{0,40}\b(?:how long|last|run|period|duration|months?|length)\b|"
+              r"\b(?:how long|length|duration|period)\b.{0,30}\bprojects?\b"),
+          "{stage}的项目周期是多久?", "How long should a project in stage {n} run?"),
+    Topic("kpis", "kpis",
+          _re(r"KPI|指标|成果|考核|衡量|达到什么|效果|降本增效|(?:提高|提升|增长|降低|减少)了?多少|"
+              r"\bhow much (?:should|does|do|will|can|must)\b.{0,40}\b(?:improve|increase|rise|grow|drop|fall|"
+              r"go up|go down)|"
+              r"\b(?:kpis?|metrics?|measures?|measured|measurable|indicators?|targets?|results?|"
+              r"outcomes?|success|cost reduction|reduce costs?)\b"),
+          "{stage}的KPI是什么?", "What are the KPIs of stage {n}?"),
+    Topic("budget", "execution",
+          _re(r"预算|花多少|多少钱|成本|费用|投入|投资|花费|贵|"
+              r"\b(?:budget|costs?|spend|spending|money|invest|investment|price|afford|expensive|cheap)\b"),
+          "{stage}需要多少预算?", "What budget does stage {n} need?"),
+    Topic("duration", "duration",
+          _re(r"多长时间|多久|几个月|几年|需要.{0,3}时间|花.{0,2}时间|时长|"
+              r"\b(?:how long|duration|time ?frame|timeline|how many (?:months|years))\b"),
+          "{stage}需要多长时间?", "How long does stage {n} take?"),
+    Topic("project_team", "execution",
+          _re(r"谁.{0,4}(?:负责|牵头|带头|主导|领导|带领|管理|主持)|项目经理|项目团队|团队成员|"
+              r"\bwho\b.{0,30}\b(?:lead|leads|run|runs|own|owns|manage|manages|drive|drives|in charge|"
+              r"responsible)\b|\bproject (?:manager|team|lead)s?\b"),
+          "{stage}由谁来牵头负责?", "Who should lead the work in stage {n}?"),
+    Topic("transition", "transition",
+          _re(r"过渡|下一(?:个)?阶段|进入下一|升级到|可以进入|标志|什么时候.{0,6}(?:进入|转|开始下)|接下来|之后.{0,4}做|"
+              r"下一步|\b(?:move on|moving on|next stage|next steps?|transition|ready for|graduate|advance|"
+              r"comes? next|what(?:'s| is) next)\b"),
+          "什么标志着可以从{stage}进入下一阶段?", "What marks the move from stage {n} to the next stage?"),
+    Topic("data_security", "data_security",
+          _re(r"数据安全|隐私|数据保护|泄露|\b(?:data security|security|privacy|data protection|leak)"),
+          "{stage}如何确保数据安全?", "How is data security ensured in stage {n}?"),
+    Topic("cautions", "cautions",
+          _re(r"注意|风险|避免|坑|合规|合法|\b(?:cautions?|watch out|risks?|pitfalls?|avoid|careful|"
+              r"legal|compliance|compliant)\b"),
+          "{stage}有哪些注意事项?", "What should we watch out for in stage {n}?"),
+    Topic("culture", "culture",
+          _re(r"文化|氛围|价值观|心态|\b(?:culture|mindset|atmosphere|values)\b"),
+          "{stage}要培养什么样的企业文化?", "What company culture should stage {n} build?"),
+    Topic("examples", "actions",
+          _re(r"例子|举例|案例|比如|哪些工具|什么工具|\b(?:examples?|for instance|such as|which tools|"
+              r"what tools|use cases?)\b"),
+          "{stage}有哪些例子?", "What examples does the article give for stage {n}?"),
+    Topic("goal", "goal",
+          _re(r"目标|目的|为了什么|\b(?:goals?|objectives?|aims?|purpose)\b|\babout\s*[?？]*\s*$"),
+          "{stage}的目标是什么?", "What is the goal of stage {n}?"),
+    Topic("actions", "actions",
+          _re(r"行动|怎么做|做什么|做哪些|措施|步骤|计划|怎么推进|如何开展|"
+              r"\b(?:actions?|steps?|plan|activities|what should|how do|how to|do in)\b"),
+          "{stage}的行动计划是什么?", "What is the action plan for stage {n}?"),
+)
+
+BY_KEY: dict[str, Topic] = {t.key: t for t in TOPICS}
+SECTION_TOPIC: dict[str, str] = {
+    "goal": "goal", "actions": "actions", "execution": "budget", "data_security": "data_security",
+    "kpis": "kpis", "duration": "duration", "culture": "culture", "cautions": "cautions",
+    "transition": "transition",
+}
+
+
+def detect_topic(text: str) -> str | None:
+    """The topic ``text`` asks about, or None when it names none of them."""
+    for topic in TOPICS:
+        if topic.pattern.search(text):
+            return topic.key
+    return None
+
+
+def topic_of_section(section: str | None) -> str | None:
+    """The topic a passage's section stands for (the budget for "项目执行")."""
+    return SECTION_TOPIC.get(section or "")

@@ -1,0 +1,80 @@
+"""The article's own sentence for a question: found in the stage book, never invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.answering.evidence import key_fact, principle_fact
+from advisor.knowledge.stages import load_stage_book
+from advisor.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_stage_book(Settings().knowledge_dir / "stages.yaml")
+
+
+@pytest.fixture(scope="module")
+def article() -> str:
+    return (Settings().knowledge_dir / "stage_document.zh.txt").read_text(encoding="utf-8")
+
+
+TOPICS = ("duration", "project_period", "budget", "kpis", "goal", "culture", "transition",
+          "cautions", "examples", "actions", "data_security", "project_team")
+
+
+def test_every_fact_cites_a_real_passage_and_quotes_the_stage_book(book, article):
+    import re
+
+    from advisor.knowledge.stage_document import read_stage_passages
+
+    labels = {c.label for c in read_stage_passages(Settings().knowledge_dir, book)}
+    found = 0
+    for stage in range(1, 6):
+        for topic in TOPICS:
+            fact = key_fact(book, stage, topic)
+            if fact is None:
+                continue
+            found += 1
+            assert fact.label in labels, (stage, topic, fact.label)
+            assert fact.stage == stage and fact.stands_alone
+            # Every figure of the Chinese text is a figure of the article.
+            for figure in re.findall(r"\d+(?:\.\d+)?", fact.zh):
+                assert figure in article, (stage, topic, figure)
+    assert found >= 45
+
+
+def test_facts_keep_apart_what_the_article_keeps_apart(book):
+    assert key_fact(book, 3, "duration").zh == "约6个月至1年。"
+    assert key_fact(book, 3, "project_period").zh == "周期约三个月。"
+    assert "1-3 个云端 SaaS" in key_fact(book, 3, "budget").zh
+    assert key_fact(book, 5, "budget").section == "actions"  # stage 5 keeps its budget there
+    assert "项目经理" in key_fact(book, 5, "project_team").zh
+    assert "领导" in key_fact(book, 1, "project_team").zh
+    assert "外部伙伴" in key_fact(book, 4, "transition").zh
+    assert key_fact(book, 1, "budget") is None and key_fact(book, 3, "cautions") is None
+    assert key_fact(book, 6, "duration") is None and key_fact(book, None, "duration") is None
+
+
+def test_english_questions_get_the_stage_books_english(book):
+    fact = key_fact(book, 4, "kpis")
+    assert fact.line("en").startswith("From the article: Overall operating efficiency gain")
+    assert "20-40%" in fact.line("en") and fact.line("en").endswith("[阶段四 · 预期成果与KPI]")
+    assert fact.line("zh").startswith("文档原文:整合业务流程后,整体运营效率提升 20%-40%")
+
+
+@pytest.mark.parametrize("question, words", [
+    ("文章怎么看AI会不会取代员工?", "增强而非取代"),
+    ("What does the article say about talent?", "人才"),
+])
+def test_a_question_naming_no_stage_may_find_the_closing_advice(book, question, words):
+    fact = key_fact(book, None, None, question)
+    assert fact is not None and words in fact.zh and not fact.stands_alone
+    assert fact.label == "[stage_document · AI 商用的哲学思考与建议]"
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样?", "How much does a GPU server cost?",
+                                      "What will Tencent's stock price be next week?",
+                                      "Give me a recipe for kung pao chicken."])
+def test_off_topic_questions_find_no_advice(book, question):
+    assert principle_fact(book, question) is None
