@@ -118,7 +118,7 @@ class Advisor:
                 yield AnswerEvent("understood", text=resolution.question)
             self.ensure_index()
             topic = BY_KEY.get(resolution.topic or "")
-            fact = (key_fact(self.stage_book, resolution.stage, resolution.topic, resolution.question)
+            fact = (key_fact(self.stage_book, resolution.stage, resolution.topic)
                     if self.settings.evidence_first else None)
             section = fact.section if fact else (topic.section if topic else None)
             events = self.chain.stream(resolution.question, section=section, fact=fact)

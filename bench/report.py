@@ -69,7 +69,7 @@ def fmt(key: str, value: float | None) -> str:
     if key.startswith("decode_ratio"):
         return f"{value * 100:.1f}%"
     if key.endswith("_ms"):
-        return f"{value:.1f} ms"
+        return f"{value:.3f} ms" if value < 1 else f"{value:.1f} ms"
     if key.endswith("_mb"):
         return f"{value:,.0f} MB"
     if key.endswith("_tps"):
@@ -183,6 +183,7 @@ def machine_rows(machine: dict) -> list[tuple[str, str]]:
     load = machine.get("load_average_start"), machine.get("load_average_end")
     return [
         ("CPU", f"{machine.get('cpu')} ({machine.get('cores')} cores)"),
+        ("CPU flags that matter for speed", " ".join(machine.get("cpu_flags") or []) or "—"),
         ("RAM", f"{gb:.1f} GB"),
         ("llama-cpp-python", str(machine.get("llama_cpp_python"))),
         ("Model", f"{machine.get('model_file')} ({size:.2f} GB)"),

@@ -308,8 +308,6 @@ class AnswerChain:
                 prefill = chunk["prompt"]["prefill"]
                 prompt_tokens = chunk["prompt"]["tokens"]
                 sources = self._sources(retrieval, chunk["prompt"]["passages"])
-                if fact is not None and not retrieval.covered and not fact.stands_alone:
-                    fact = None  # advice matched by words alone does not answer a declined question
                 if fact is not None:
                     sources = self._with_passage(sources, fact.label)
                 yield AnswerEvent("sources", sources=sources)
@@ -384,7 +382,7 @@ class AnswerChain:
             sources = sources + self._cited_article_passages(text, sources)
             evidence = [s.text for s in sources] + [question]
             figures = ungrounded_figures(text, evidence)
-            if figures and quoted and fact.stands_alone:
+            if figures and quoted:
                 text, refused = "", False  # the quote stands; the model's figures go
                 yield AnswerEvent("retract", text=quoted)
             elif figures:
@@ -392,7 +390,7 @@ class AnswerChain:
                 text = f"{NOT_COVERED[lang]} {WITHDRAWN[lang].format(figures=', '.join(figures))}"
                 refused = True
                 yield AnswerEvent("retract", text=text)
-        if quoted and problem is None and (fact.stands_alone or not refused):
+        if quoted and problem is None:
             if refused and text.strip() and retrieval.covered:
                 yield AnswerEvent("retract", text=quoted)  # drop "not covered": the quote answers
             text = quoted if refused or not text.strip() else f"{quoted}\n\n{text}"

@@ -11,7 +11,6 @@ is the quoted fact rather than a refusal.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from advisor.knowledge.chunks import STAGE_NAMES_ZH
@@ -23,24 +22,16 @@ MAX_ITEMS = 4  # a list (actions, KPIs) is quoted up to this many items
 
 @dataclass(frozen=True)
 class KeyFact:
-    """A fact of one stage (or of the closing advice, ``stage`` None), in both languages,
-    with the label of its passage.
+    """A fact of one stage, in both languages, with the label of its passage."""
 
-    ``stands_alone``: the fact answers the question by itself, so it is the answer when
-    retrieval or the model would decline. A stage's fact on the topic asked about does;
-    a piece of the closing advice matched by shared words only accompanies an answer.
-    """
-
-    stage: int | None
+    stage: int
     section: str
     zh: str
     en: str
-    stands_alone: bool = True
 
     @property
     def label(self) -> str:
-        where = STAGE_NAMES_ZH[self.stage] if self.stage else "stage_document"
-        return f"[{where} · {SECTIONS[self.section].zh}]"
+        return f"[{STAGE_NAMES_ZH[self.stage]} · {SECTIONS[self.section].zh}]"
 
     def line(self, language: str) -> str:
         """The fact as the first line of an answer: lead, text, citation."""
@@ -90,43 +81,13 @@ def _many(items, prefer: str | None = None) -> tuple[str, str, str] | None:
 _LEADS = ("项目经理", "领导", "中高层", "带头", "一把手")
 
 
-def _words(text: str) -> set[str]:
-    """Chinese character pairs and English content words: what a question and a piece
-    of advice can share."""
-    cjk = "".join(re.findall(r"[\u4e00-\u9fff]+|\s", text))
-    pairs = {cjk[i:i + 2] for i in range(len(cjk) - 1) if " " not in cjk[i:i + 2] and cjk[i:i + 2].strip()}
-    words = {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOP}
-    return pairs | words
+def key_fact(stage_book, stage: int | None, topic: str | None) -> KeyFact | None:
+    """The stage book's fact on ``topic`` for ``stage``, or None when it has none.
 
-
-_STOP = frozenset("what does about should with that this from have into they their there which when "
-                  "article document says company companies stage stages using used make more".split())
-
-
-def principle_fact(stage_book, question: str) -> KeyFact | None:
-    """The piece of the article's closing advice that shares the most distinctive words
-    with ``question`` (a word counts double when no other piece has it), if any shares
-    enough: "文章怎么看AI会不会取代员工?" finds "AI技术应为人所用,增强而非取代人的能力"."""
-    if stage_book is None or not question:
-        return None
-    asked = _words(question)
-    pieces = [(p, _words(p.zh) | _words(p.en)) for p in stage_book.principles]
-    best, best_score = None, 0
-    for principle, words in pieces:
-        shared = asked & words
-        score = sum(2 if sum(w in other for _, other in pieces) == 1 else 1 for w in shared)
-        if score > best_score:
-            best, best_score = principle, score
-    if best is None or best_score < 2:
-        return None
-    return KeyFact(None, "principles", best.zh, best.en, stands_alone=False)
-
-
-def key_fact(stage_book, stage: int | None, topic: str | None, question: str = "") -> KeyFact | None:
-    """The stage book's fact on ``topic`` for ``stage``, or None when it has none. A
-    question that names no stage may match a piece of the closing advice instead."""
-    if stage is None and question:
-        return principle_fact(stage_book, question)
+    Only a stage and a topic the rules found select a fact. Matching the closing advice
+    by shared words was tried and dropped: "在每个阶段" made it quote the advice on people
+    for "哪个阶段需要自建AI模型?", and a quote beside the point costs more trust than it helps.
+    """
     if stage_book is None or topic is None or stage is None or not 1 <= stage <= len(stage_book.stages):
         return None
     entry = stage_book.stage(stage)

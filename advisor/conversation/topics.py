@@ -48,7 +48,7 @@ TOPICS: tuple[Topic, ...] = (
               r"\b(?:how long|length|duration|period)\b.{0,30}\bprojects?\b"),
           "{stage}的项目周期是多久?", "How long should a project in stage {n} run?"),
     Topic("kpis", "kpis",
-          _re(r"KPI|指标|成果|考核|衡量|达到什么|效果|降本增效|(?:提高|提升|增长|降低|减少)了?多少|"
+          _re(r"KPI|指标|成果|考核|衡量|达到什么|达到多少|满意度|效果|降本增效|(?:提高|提升|增长|降低|减少)了?多少|"
               r"\bhow much (?:should|does|do|will|can|must)\b.{0,40}\b(?:improve|increase|rise|grow|drop|fall|"
               r"go up|go down)|"
               r"\b(?:kpis?|metrics?|measures?|measured|measurable|indicators?|targets?|results?|"
@@ -83,14 +83,15 @@ TOPICS: tuple[Topic, ...] = (
           _re(r"文化|氛围|价值观|心态|\b(?:culture|mindset|atmosphere|values)\b"),
           "{stage}要培养什么样的企业文化?", "What company culture should stage {n} build?"),
     Topic("examples", "actions",
-          _re(r"例子|举例|案例|比如|哪些工具|什么工具|\b(?:examples?|for instance|such as|which tools|"
+          _re(r"例子|举例|案例|比如|哪些(?:AI|大语言|垂直)?(?:工具|模型|应用)|什么工具|用什么|"
+              r"\b(?:examples?|for instance|such as|which (?:ai )?(?:tools|models|llms|apps)|"
               r"what tools|use cases?)\b"),
           "{stage}有哪些例子?", "What examples does the article give for stage {n}?"),
     Topic("goal", "goal",
           _re(r"目标|目的|为了什么|\b(?:goals?|objectives?|aims?|purpose)\b|\babout\s*[?？]*\s*$"),
           "{stage}的目标是什么?", "What is the goal of stage {n}?"),
     Topic("actions", "actions",
-          _re(r"行动|怎么做|做什么|做哪些|措施|步骤|计划|怎么推进|如何开展|"
+          _re(r"行动|怎么做|做(?:些)?什么|做哪些|该做|措施|步骤|计划|怎么推进|如何开展|"
               r"\b(?:actions?|steps?|plan|activities|what should|how do|how to|do in)\b"),
           "{stage}的行动计划是什么?", "What is the action plan for stage {n}?"),
 )

@@ -391,3 +391,13 @@ def test_the_raw_side_is_compared_with_the_models_part_of_the_answer():
     assert _model_part(quoted) == "根据文档,阶段三需要约6个月至1年。"
     assert same_text(_model_part(quoted), "", "根据文档,阶段三需要约6个月至1年。")
     assert _model_part("Plain answer.\n\nMore.") == "Plain answer.\n\nMore."
+
+
+def test_the_cpu_flags_that_decide_speed_are_read_from_cpuinfo():
+    from bench.machine import parse_cpu_flags
+
+    cpuinfo = "processor\t: 0\nflags\t\t: fpu sse avx2 fma f16c avx512f avx512_vnni\nprocessor\t: 1\nflags: avx2\n"
+    assert parse_cpu_flags(cpuinfo) == ["avx2", "fma", "f16c", "avx512f", "avx512_vnni"]
+    assert parse_cpu_flags("no flags here") == []
+    rows = dict(report.machine_rows({"cpu": "AMD EPYC", "cores": 2, "cpu_flags": ["avx2", "fma"]}))
+    assert rows["CPU flags that matter for speed"] == "avx2 fma"

@@ -206,20 +206,3 @@ def test_a_repeated_line_ends_the_answer_without_the_repeat():
     assert without_repeated_line("● 个人工作效率提升15%-20%。\n● 个人工作效率提") is None  # line not finished
     assert without_repeated_line("- a\n- a\n") is None  # short lines (list markers) may repeat
     assert without_repeated_line("第一行内容很长很长。\n第二行内容也很长。\n") is None
-
-
-def test_advice_matched_by_words_never_answers_a_declined_question(make_advisor):
-    advisor = make_advisor("never used")
-    question = "文章怎么看AI会不会取代员工?"
-    retrieval = advisor.retriever.retrieve(question)
-    retrieval.covered = False
-    advisor.retriever.retrieve = lambda q, top_k=None: retrieval
-    answer = advisor.ask(question)
-    assert answer.refused and "文档原文" not in answer.answer and answer.sources == []
-
-
-def test_advice_matched_by_words_comes_before_the_models_answer(make_advisor):
-    advisor = make_advisor("文章认为AI应增强而非取代人的能力 [stage_document · AI 商用的哲学思考与建议]。")
-    answer = advisor.ask("文章怎么看AI会不会取代员工?")
-    assert answer.answer.startswith("文档原文:强调人的核心作用") and not answer.refused
-    assert any(s.cited and s.section == "principles" for s in answer.sources)
