@@ -101,9 +101,9 @@ class Advisor:
         :class:`~advisor.answering.question.QuestionError` for an empty or over-long
         message before any work is done.
         """
+        from advisor.answering.evidence import key_fact
         from advisor.conversation.resolver import resolve
         from advisor.conversation.routing import route
-        from advisor.answering.evidence import key_fact
         from advisor.conversation.topics import BY_KEY
         from advisor.conversation.turns import finish_turn
 

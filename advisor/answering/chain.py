@@ -9,7 +9,6 @@ is a fixed sentence, never an invented answer.
 from __future__ import annotations
 
 import functools
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,13 @@ from advisor.answering.prompts import (
     document_system_prompt,
     says_not_covered,
     with_canary,
+)
+from advisor.answering.stopping import (
+    answer_complete,
+    squash,
+    without_other_stages,
+    without_pasted_sections,
+    without_repeated_line,
 )
 from advisor.knowledge.chunks import Chunk
 from advisor.retrieval.retriever import Retrieval, Retriever
@@ -121,88 +127,6 @@ class AnswerEvent:
     answer: Answer | None = None
 
 
-def _squash(label: str) -> str:
-    return re.sub(r"\s+", "", label)
-
-
-def answer_complete(text: str) -> bool:
-    """A cited paragraph followed by a blank line: the answer is done.
-
-    Small models, after answering, tend to paste the remaining passages under new
-    headings. The answer proper is the first cited paragraph (which may hold a list);
-    stopping there keeps answers short and saves the manager's time.
-    """
-    return text.endswith("\n\n") and bool(cited_labels(text))
-
-
-def without_repeated_line(text: str) -> str | None:
-    """``text`` without its last line when that line repeats an earlier one word for word.
-
-    A small model that has lost its place loops over the same bullets until the token
-    limit (a minute on a CPU). The first repeat ends the answer; ``None`` means no repeat.
-    """
-    if not text.endswith("\n"):
-        return None
-    lines = text.rstrip("\n").split("\n")
-    last = lines[-1].strip()
-    if len(last) < 8 or last not in (line.strip() for line in lines[:-1]):
-        return None
-    return "\n".join(lines[:-1]) + "\n"
-
-
-_STAGE_LABEL = re.compile(r"\[\s*阶段([一二三四五])\s*·")
-_STAGE_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
-
-
-def without_other_stages(text: str, stage: int | None, final: bool = False) -> str | None:
-    """``text`` cut before the first line that cites only stages other than ``stage``.
-
-    A question about one stage is answered from that stage; a small model that has said
-    it tends to go on through the other stages' passages (the KPIs of stages 2, 4 and 5
-    after a stage-3 question), which is a runaway answer, not more help. Only complete
-    lines are judged while streaming (``final`` judges the last one too); ``None`` means
-    the text stays on the stage.
-    """
-    if stage is None:
-        return None
-    lines = text.split("\n")
-    judged = lines if final else lines[:-1]
-    kept = 0
-    for line in judged:
-        stages = {_STAGE_NUMBER[m] for m in _STAGE_LABEL.findall(line)}
-        if stages and stage not in stages and kept:
-            cut = "\n".join(lines[:kept]).rstrip() + "\n"
-            return cut if cut.strip() else None
-        kept += 1
-    return None
-
-
-def without_pasted_sections(text: str, section: str | None, sections_by_label: dict[str, str],
-                            final: bool = False) -> str | None:
-    """``text`` cut before a line that is only the label of a passage of another section.
-
-    A line holding nothing but a label is a heading: the model has started copying the
-    next passage ("[阶段四 · 目标]" and the goal, after a question on the KPIs). The answer
-    proper is what came before it. Only complete lines are judged while streaming;
-    ``None`` means the text stays on ``section``.
-    """
-    if section is None:
-        return None
-    lines = text.split("\n")
-    judged = lines if final else lines[:-1]
-    for n, line in enumerate(judged):
-        label = line.strip()
-        if not n or not _LABEL_ONLY.fullmatch(label):
-            continue
-        other = sections_by_label.get(_squash(label))
-        if other is not None and other != section and "\n".join(lines[:n]).strip():
-            return "\n".join(lines[:n]).rstrip() + "\n"
-    return None
-
-
-_LABEL_ONLY = re.compile(r"\[[^\[\]]{2,80}\][。.]?")
-
-
 class AnswerChain:
     """Builds and runs the LCEL retrieval chain over one retriever and one chat model."""
 
@@ -221,7 +145,7 @@ class AnswerChain:
         self.model_name = model_name
         self.repeated_passages = repeated_passages
         self.article = list(article)
-        self._article_by_label = {_squash(c.label): c for c in self.article}
+        self._article_by_label = {squash(c.label): c for c in self.article}
         self.system_prompt = with_canary(
             document_system_prompt(self.article) if self.article else SYSTEM_PROMPT, canary)
         self.guard = OutputGuard(self.system_prompt, canary)
@@ -280,7 +204,7 @@ class AnswerChain:
         """Stream events for ``question`` (already cleaned by the caller).
 
         ``section``: the section the question asks about, when known; the answer stays on
-        it (see :func:`without_pasted_sections`), as it stays on a stage the question names.
+        it (see :mod:`advisor.answering.stopping`), as it stays on a stage the question names.
         ``fact``: the article's own sentence that answers the question, when the stage
         book has it (see :mod:`advisor.answering.evidence`). It is streamed right after
         the sources, before the model writes, and it is the answer when the model says
@@ -395,9 +319,9 @@ class AnswerChain:
                 yield AnswerEvent("retract", text=quoted)  # drop "not covered": the quote answers
             text = quoted if refused or not text.strip() else f"{quoted}\n\n{text}"
             refused = False
-        cited = {_squash(label) for label in cited_labels(text)}
+        cited = {squash(label) for label in cited_labels(text)}
         for source in sources:
-            source.cited = _squash(source.label) in cited
+            source.cited = squash(source.label) in cited
         total = time.perf_counter() - started
         # Timings count what the model generated, not a prefilled answer start; when the
         # answer was cut short the model never reported, so the chain's own counts stand.
@@ -428,12 +352,12 @@ class AnswerChain:
         passage outside the top few; it is listed (score 0) so every citation can be
         traced, and its text counts as evidence for the grounding check.
         """
-        shown = {_squash(s.label) for s in sources}
+        shown = {squash(s.label) for s in sources}
         extra = []
         for label in sorted(cited_labels(text)):
-            chunk = self._article_by_label.get(_squash(label))
-            if chunk is not None and _squash(chunk.label) not in shown:
-                shown.add(_squash(chunk.label))
+            chunk = self._article_by_label.get(squash(label))
+            if chunk is not None and squash(chunk.label) not in shown:
+                shown.add(squash(chunk.label))
                 extra.append(Source(chunk.id, chunk.stage, chunk.section, chunk.section_title,
                                     chunk.label, chunk.source, chunk.text, 0.0))
         return extra
@@ -441,17 +365,17 @@ class AnswerChain:
     def _with_passage(self, sources: list[Source], label: str) -> list[Source]:
         """``sources`` and the passage labelled ``label``, added (score 0) when retrieval
         did not choose it: a quoted fact is always shown with its passage."""
-        if any(_squash(s.label) == _squash(label) for s in sources):
+        if any(squash(s.label) == squash(label) for s in sources):
             return sources
         for chunk in self.retriever.index.chunks:
-            if _squash(chunk.label) == _squash(label):
+            if squash(chunk.label) == squash(label):
                 return sources + [Source(chunk.id, chunk.stage, chunk.section, chunk.section_title,
                                          chunk.label, chunk.source, chunk.text, 0.0)]
         return sources
 
     @staticmethod
     def _sections_by_label(sources: list[Source]) -> dict[str, str]:
-        return {_squash(s.label): s.section for s in sources}
+        return {squash(s.label): s.section for s in sources}
 
     @staticmethod
     def _sources(retrieval: Retrieval, kept) -> list[Source]:

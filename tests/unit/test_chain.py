@@ -199,7 +199,7 @@ def test_bad_questions_fail_before_any_work(make_advisor, question):
 
 
 def test_a_repeated_line_ends_the_answer_without_the_repeat():
-    from advisor.answering.chain import without_repeated_line
+    from advisor.answering.stopping import without_repeated_line
 
     looping = "要点:\n● 个人工作效率提升15%-20%。\n● 每人使用2个大语言模型。\n● 个人工作效率提升15%-20%。\n"
     assert without_repeated_line(looping) == "要点:\n● 个人工作效率提升15%-20%。\n● 每人使用2个大语言模型。\n"

@@ -4,7 +4,7 @@ each passage lent the answer."""
 
 from __future__ import annotations
 
-from advisor.answering.chain import without_other_stages
+from advisor.answering.stopping import without_other_stages
 from advisor.conversation.highlights import highlight_spans
 from advisor.conversation.state import Conversation, Turn
 from advisor.conversation.suggestions import suggest
