@@ -223,6 +223,7 @@ class AnswerChain:
         shown = 0  # characters of the answer given out as tokens so far
         section_cut = False
         quoted = ""  # the article's sentence streamed before the model's answer
+        quote_only = False
         evidence_first_s: float | None = None
         leaked = False
         for chunk in self.runnable.stream({"question": question}):
@@ -239,10 +240,12 @@ class AnswerChain:
                     quoted = fact.line(retrieval.language)
                     yield AnswerEvent("token", text=quoted + "\n\n")
                     evidence_first_s = time.perf_counter() - started
-                    if not retrieval.covered:
-                        break  # the quote is the answer; nothing for the model to add
+                    # Declined by retrieval: the quote is the answer. The chain still runs
+                    # to its end (a fixed sentence, no model call): a stream left
+                    # half-read is closed later, from wherever it is collected.
+                    quote_only = not retrieval.covered
             message = chunk.get("answer")
-            if message is None:
+            if message is None or quote_only:
                 continue
             if message.content:
                 prefilled = not parts and message.content == prefill

@@ -103,7 +103,7 @@ def test_browser_chat_diagnosis_download_and_nothing_leaves_the_machine(real_ser
             page = context.new_page()
             page.goto(real_server.url, wait_until="load")
             page.get_by_label("English").check()
-            page.get_by_role("button", name="Send").wait_for()
+            page.get_by_role("button", name="Send", exact=True).wait_for()
 
             # Chat: type, press Enter, time the first streamed token, wait for the citation.
             box = page.locator("#question textarea")
