@@ -69,7 +69,7 @@ class ItemResult:
                 "retrieval_ms": round(1000 * self.retrieval_s, 1), "answer": self.answer}
 
 
-def _read_entries(path: Path, key: str) -> list[dict]:
+def read_entries(path: Path, key: str) -> list[dict]:
     """The list under ``key`` in a YAML file (or the file's top-level list)."""
     path = Path(path)
     try:
@@ -98,7 +98,7 @@ def _require(path: Path, entry: dict, number: int, keys: Iterable[str]) -> None:
 
 def load_devset(path: Path = DEFAULT_DEVSET) -> list[DevItem]:
     items = []
-    for number, entry in enumerate(_read_entries(path, "questions"), 1):
+    for number, entry in enumerate(read_entries(path, "questions"), 1):
         _require(path, entry, number, ("id", "question", "language"))
         values = {k: entry.get(k) for k in DevItem.__dataclass_fields__}
         # An off-topic question lists no sections or facts; scoring still counts them.
@@ -262,7 +262,7 @@ class ProfileResult:
 
 def load_profiles(path: Path = DEFAULT_PROFILES) -> list[DiagnosisProfile]:
     profiles = []
-    for number, entry in enumerate(_read_entries(path, "profiles"), 1):
+    for number, entry in enumerate(read_entries(path, "profiles"), 1):
         _require(path, entry, number, ("id", "language", "expected_stage", "acceptable_stages", "profile"))
         acceptable = entry["acceptable_stages"]
         if not isinstance(acceptable, list) or not all(isinstance(s, int) for s in acceptable):

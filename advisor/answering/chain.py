@@ -222,6 +222,7 @@ class AnswerChain:
         first_token_unix: float | None = None
         shown = 0  # characters of the answer given out as tokens so far
         section_cut = False
+        sections_by_label: dict[str, str] = {}  # each passage's section, by its label
         quoted = ""  # the article's sentence streamed before the model's answer
         quote_only = False
         evidence_first_s: float | None = None
@@ -235,6 +236,7 @@ class AnswerChain:
                 sources = self._sources(retrieval, chunk["prompt"]["passages"])
                 if fact is not None:
                     sources = self._with_passage(sources, fact.label)
+                sections_by_label = {squash(s.label): s.section for s in sources}
                 yield AnswerEvent("sources", sources=sources)
                 if fact is not None:
                     quoted = fact.line(retrieval.language)
@@ -269,7 +271,7 @@ class AnswerChain:
                 if trimmed is None and retrieval is not None:
                     trimmed = without_other_stages(so_far, retrieval.stage)
                 if trimmed is None:
-                    trimmed = without_pasted_sections(so_far, section, self._sections_by_label(sources))
+                    trimmed = without_pasted_sections(so_far, section, sections_by_label)
                     section_cut = trimmed is not None
                 if trimmed is not None:
                     parts = [trimmed]  # the final answer drops the repeat
@@ -284,7 +286,7 @@ class AnswerChain:
         on_stage = without_other_stages(text, retrieval.stage, final=True)
         if on_stage is not None:
             text = on_stage
-        on_section = without_pasted_sections(text, section, self._sections_by_label(sources), final=True)
+        on_section = without_pasted_sections(text, section, sections_by_label, final=True)
         if on_section is not None:
             text, section_cut = on_section, True
         if section_cut and text.strip() and not cited_labels(text):
@@ -375,10 +377,6 @@ class AnswerChain:
                 return sources + [Source(chunk.id, chunk.stage, chunk.section, chunk.section_title,
                                          chunk.label, chunk.source, chunk.text, 0.0)]
         return sources
-
-    @staticmethod
-    def _sections_by_label(sources: list[Source]) -> dict[str, str]:
-        return {squash(s.label): s.section for s in sources}
 
     @staticmethod
     def _sources(retrieval: Retrieval, kept) -> list[Source]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advisor.evaluation import EvaluationSetError, _read_entries, facts_found
+from advisor.evaluation import EvaluationSetError, read_entries, facts_found
 from advisor.knowledge.stages import SECTIONS
 from advisor.retrieval.query import detect_language
 
@@ -144,7 +144,7 @@ def load_conversations(path: Path) -> list[ConversationCase]:
     path = Path(path)
     cases: list[ConversationCase] = []
     seen: set[str] = set()
-    for number, entry in enumerate(_read_entries(path, "conversations"), 1):
+    for number, entry in enumerate(read_entries(path, "conversations"), 1):
         case = _case(path, entry, number)
         if case.id in seen:
             raise EvaluationSetError(f"{path}: the id {case.id} is used twice.")
