@@ -11,6 +11,8 @@ from langchain_core.language_models import BaseChatModel
 
 from advisor.answering.chain import AnswerChain
 from advisor.core import Advisor
+from advisor.diagnosis.service import DiagnosisService
+from advisor.knowledge.base import KnowledgeBase
 from advisor.knowledge.stage_document import read_stage_passages
 from advisor.knowledge.stages import load_stage_book
 from advisor.llm.embeddings import build_embeddings
@@ -69,8 +71,9 @@ def build_index_store(settings: Settings):
 
 
 def model_name(chat_model: BaseChatModel) -> str:
-    return (getattr(chat_model, "display_name", None) or getattr(chat_model, "model_name", None)
-            or type(chat_model).__name__)
+    from advisor.llm.protocol import abilities_of
+
+    return abilities_of(chat_model).display_name
 
 
 def build_advisor(
@@ -107,4 +110,6 @@ def build_advisor(
         repeated_passages=settings.repeated_passages,
         canary=settings.prompt_canary,
     )
-    return Advisor(settings, stage_book, index, retriever, chain, embeddings, chat_model)
+    knowledge = KnowledgeBase(settings, stage_book, index, embeddings)
+    diagnosis = DiagnosisService(settings, stage_book, chat_model)
+    return Advisor(settings, knowledge, diagnosis, retriever, chain, chat_model)

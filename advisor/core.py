@@ -1,96 +1,51 @@
 """The advisor: the one object the CLI and the web UI call.
 
-It asks and streams answers, and manages what the advisor knows (the stage document
-and the documents a company adds). Interfaces parse input and render output; every
-decision lives here or below.
+It routes each message (a question about the article, or a description of the user's
+company) and hands the work to the object whose job it is: the answer chain, the
+knowledge base (documents and index) or the diagnosis. Interfaces parse input and render
+output; every decision lives here or below.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import re
-import shutil
-import threading
-import unicodedata
-import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from collections.abc import Iterator
 
 from advisor.answering.chain import Answer, AnswerChain, AnswerEvent
 from advisor.answering.question import clean_question
 from advisor.conversation.state import Conversation
-from advisor.knowledge.chunks import STAGE_DOCUMENT_SOURCE, Chunk
-from advisor.knowledge.documents import SUPPORTED_SUFFIXES, DocumentError, chunk_document, read_document
-from advisor.knowledge.stage_document import STAGE_DOCUMENT_FILE, read_stage_passages
-from advisor.retrieval.index import BuildReport, IndexNotReady, PassageIndex, Progress
-from advisor.retrieval.retriever import Retriever
+from advisor.diagnosis.service import DiagnosisService
+from advisor.knowledge.base import KnowledgeBase
 from advisor.settings import Settings
-
-MAX_NAME_CHARS = 120
-log = logging.getLogger(__name__)
-MAX_NAME_BYTES = 200  # file systems allow 255 bytes; a CJK character takes three
-
-
-@dataclass
-class DocumentInfo:
-    """A document the advisor knows, as listed by ``advisor ingest --list``."""
-
-    source: str
-    passages: int
-    path: Path | None
-    built_in: bool
-
-
-def safe_document_name(name: str) -> str:
-    """A file name that can only live inside the documents folder.
-
-    Path separators, NUL, control and bidirectional-override characters are dropped and
-    only the last path component is kept, so ``../../etc/passwd`` becomes ``passwd``; a
-    long name is shortened, keeping its extension, which must be a supported one (a file
-    stored under another would never be indexed).
-    """
-    name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]", "",
-                  name).strip().lstrip(".").strip()
-    if not name:
-        raise DocumentError("The document has no usable file name.")
-    stem, suffix = os.path.splitext(name)
-    if suffix.lower() not in SUPPORTED_SUFFIXES or not stem.strip(" ."):
-        raise DocumentError(
-            f"'{name[:80]}': unsupported file type '{suffix[:20] or '(none)'}'; "
-            f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}."
-        )
-    while len(stem) > 1 and (len(stem) + len(suffix) > MAX_NAME_CHARS
-                             or len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES):
-        stem = stem[:-1]
-    name = stem.rstrip(" .") + suffix
-    if name == STAGE_DOCUMENT_SOURCE:
-        raise DocumentError(f"'{name}' is reserved for the built-in stage document.")
-    return name
 
 
 class Advisor:
-    """Answers managers' questions from the stage document and the company's documents."""
+    """Answers managers' questions from the stage document and the company's documents,
+    and diagnoses their company's stage."""
 
-    def __init__(self, settings: Settings, stage_book, index: PassageIndex, retriever: Retriever,
-                 chain: AnswerChain, embeddings, chat_model):
+    def __init__(self, settings: Settings, knowledge: KnowledgeBase, diagnosis: DiagnosisService,
+                 retriever, chain: AnswerChain, chat_model):
         self.settings = settings
-        self.stage_book = stage_book
-        self.index = index
+        self.knowledge = knowledge
+        self.diagnosis = diagnosis
+        self.stage_book = knowledge.stage_book
+        self.index = knowledge.index
         self.retriever = retriever
         self.chain = chain
-        self.embeddings = embeddings
         self.chat_model = chat_model
-        self._questionnaire = None
-        # The build ensure_index last read completely, and one a rebuild could not mend.
-        self._index_lock = threading.Lock()
-        self._index_verified: str | None = None
-        self._index_unusable: str | None = None
+        # What interfaces call directly, named where they look for it.
+        self.ensure_index = knowledge.ensure_index
+        self.rebuild_index = knowledge.rebuild_index
+        self.add_documents = knowledge.add_documents
+        self.remove_document = knowledge.remove_document
+        self.documents = knowledge.documents
+        self.assess = diagnosis.assess
+        self.assess_profile = diagnosis.assess_profile
+        self.history = diagnosis.history
 
-    # --- answering ---------------------------------------------------------------------
+    @property
+    def questionnaire(self):
+        return self.diagnosis.questionnaire
+
     def stream(self, message: str, conversation: Conversation | None = None) -> Iterator[AnswerEvent]:
         """Stream the answer to ``message``: ``understood`` (when a follow-up was made
         standalone), ``sources``, ``token`` events, then ``done``.
@@ -106,12 +61,13 @@ class Advisor:
         from advisor.conversation.routing import route
         from advisor.conversation.topics import BY_KEY
         from advisor.conversation.turns import finish_turn
+        from advisor.diagnosis.chat import stream_reply
 
         cleaned = clean_question(message, self.settings.max_question_chars)
         intent = route(cleaned)
         resolution = None
         if intent.to_diagnosis:
-            events = self._stream_diagnosis(cleaned, intent)
+            events = stream_reply(self.diagnosis, cleaned, intent, self.chain.model_name)
         else:
             resolution = resolve(cleaned, conversation)
             if resolution.rewritten:
@@ -130,50 +86,12 @@ class Advisor:
                     conversation.add(turn)
             yield event
 
-    def _stream_diagnosis(self, message: str, intent) -> Iterator[AnswerEvent]:
-        """Answer "what should we do next?" from the company's stage (see diagnosis.chat)."""
-        import time
-
-        from advisor.answering.chain import Source
-        from advisor.diagnosis import chat
-        from advisor.retrieval.query import detect_language
-
-        started = time.perf_counter()
-        language = detect_language(message)
-        assessment = None
-        if intent.kind == "company_description":
-            assessment = self.assess_profile(message)
-            assumption = chat.assumption_from_message(language)
-        else:
-            saved = self.history().assessments()
-            if saved:
-                latest = saved[-1]
-                assessment = self.assess(latest.answers)
-                assumption = chat.assumption_from_history(latest, language)
-        sources: list[Source] = []
-        if assessment is None:
-            text = chat.no_assessment_yet(language)
-        else:
-            text = chat.roadmap_answer(assessment, language, assumption)
-            seen = set()
-            for c in assessment.roadmap.citations:
-                if (c.label, c.quote) in seen:
-                    continue
-                seen.add((c.label, c.quote))
-                sources.append(Source(f"{c.stage}-{c.section}-{len(seen)}", c.stage, c.section,
-                                      c.label.strip("[]").split(" · ")[-1], c.label, "stage_document",
-                                      c.quote, 1.0, cited=c.label in text))
-        yield AnswerEvent("sources", sources=sources)
-        first = time.perf_counter() - started
-        for line in text.splitlines(keepends=True):
-            yield AnswerEvent("token", text=line)
-        total = time.perf_counter() - started
-        timings = {"retrieval_s": 0.0, "first_token_s": round(first, 3), "total_s": round(total, 3),
-                   "prompt_tokens": 0, "generated_tokens": 0, "decode_tokens_per_s": None}
-        if assessment is not None and assessment.extraction is not None:
-            timings["extraction_s"] = round(assessment.extraction.seconds, 2)
-        answer = Answer(message, text, language, False, sources, timings, self.chain.model_name)
-        yield AnswerEvent("done", answer=answer)
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        """The complete answer to one question (within ``conversation``, if given)."""
+        for event in self.stream(question, conversation):
+            if event.kind == "done":
+                return event.answer
+        raise RuntimeError("the answer stream ended without an answer")  # pragma: no cover
 
     def warm_up(self) -> dict:
         """Load the chat model and put the fixed start of the prompt into its cache.
@@ -183,200 +101,19 @@ class Advisor:
         article) and saves the result; later starts load it in a fraction of a second.
         Chat models without a prompt cache just report that.
         """
-        warm = getattr(self.chat_model, "warm_up", None)
-        return warm() if warm is not None else {"prefix": "none"}
+        from advisor.llm.protocol import abilities_of
 
-    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
-        """The complete answer to one question (within ``conversation``, if given)."""
-        for event in self.stream(question, conversation):
-            if event.kind == "done":
-                return event.answer
-        raise RuntimeError("the answer stream ended without an answer")  # pragma: no cover
+        return abilities_of(self.chat_model).warm_up()
 
-    # --- knowledge -----------------------------------------------------------------------
-    @property
-    def stage_document_path(self) -> Path:
-        return self.settings.knowledge_dir / STAGE_DOCUMENT_FILE
+    def describe(self) -> dict[str, str]:
+        """The chat and embedding models in use, by name, for the about panel."""
+        embeddings = self.knowledge.embeddings
+        return {"model": self.chain.model_name,
+                "embedding": getattr(embeddings, "name", None) or type(embeddings).__name__}
 
-    def stage_chunks(self) -> list[Chunk]:
-        return read_stage_passages(self.settings.knowledge_dir, self.stage_book)
-
-    def company_document_paths(self) -> list[Path]:
-        folder = self.settings.documents_dir
-        if not folder.is_dir():
-            return []
-        return sorted(
-            p for p in folder.iterdir()
-            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
-        )
-
-    def corpus(self) -> list[Chunk]:
-        """Every passage the index should hold: the stage document, then company documents."""
-        chunks = self.stage_chunks()
-        for path in self.company_document_paths():
-            chunks.extend(chunk_document(read_document(path), path.name))
-        return chunks
-
-    def ensure_index(self, progress: Progress | None = None) -> BuildReport | None:
-        """Build the index when it is missing, and rebuild it when the build in service
-        cannot be read (damaged files, another embedding model); called before every
-        question, so cheap once a build has been read: one small file read and a stat.
-
-        Each build is opened completely (passages and vectors) the first time it is met;
-        one that fails is logged and replaced by a fresh build, so a damaged index costs
-        one rebuild instead of failing every question. Changed documents are brought in
-        at start-up (:meth:`rebuild_index`), not here: that needs every document re-read.
-        Raises :class:`IndexNotReady` when even a fresh build cannot be read.
-        """
-        build = self.index.current_build()
-        if build is not None and build == self._index_verified:
-            return None
-        with self._index_lock:
-            build = self.index.current_build()
-            if build is not None and build == self._index_verified:
-                return None
-            if build is not None and build == self._index_unusable:
-                raise IndexNotReady(f"The index (build {build}) cannot be read even after a rebuild. "
-                                    "Run 'advisor doctor'.")
-            if build is None:
-                report = self.rebuild_index(progress)
-            else:
-                problem = self._index_problem()
-                if problem is None:
-                    self._index_verified = build
-                    return None
-                if getattr(getattr(self.index, "store", None), "location", None) is not None:
-                    # A Chroma server that does not answer is not mended by re-embedding
-                    # everything for each question; doctor reports it.
-                    raise IndexNotReady(problem)
-                log.warning("The index in service (build %s) cannot be read (%s); rebuilding it.",
-                            build, problem)
-                report = self.rebuild_index(progress, force=True)
-            build = self.index.current_build()
-            problem = self._index_problem()
-            if problem is not None:
-                self._index_unusable = build
-                raise IndexNotReady(f"The index was rebuilt but cannot be read ({problem}). "
-                                    "Run 'advisor doctor'.")
-            self._index_verified = build
-            return report
-
-    def _index_problem(self) -> str | None:
-        """Why the build in service cannot be read completely, or None."""
-        try:
-            self.index.open()
-            self.index.vectors()
-        # BaseException: chromadb's Rust panics reach Python as pyo3's PanicException.
-        except BaseException as exc:
-            from advisor.index_probe import is_fatal
-
-            if is_fatal(exc):
-                raise
-            return f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-        return None
-
-    def rebuild_index(self, progress: Progress | None = None, force: bool = False) -> BuildReport:
-        """Bring the index in line with the documents, re-using the vectors of unchanged
-        passages; an index that already matches is left alone unless ``force``."""
-        return self.index.build(self.corpus(), self.embeddings, progress, force=force)
-
-    def add_documents(self, paths: Sequence[Path], progress: Progress | None = None) -> BuildReport:
-        """Copy company documents into the data directory and index them.
-
-        Every file is read and checked first; if any is unusable, nothing is added.
-        """
-        checked: list[tuple[Path, str]] = []
-        for path in paths:
-            path = Path(path)
-            try:
-                is_file = path.is_file()
-            except (OSError, ValueError):  # a name too long for the file system, say
-                is_file = False
-            if not is_file:
-                raise DocumentError(f"{ascii(str(path))[1:-1][:200]}: no such file.")
-            name = safe_document_name(path.name)
-            read_document(path)  # raises a clear DocumentError for bad files
-            if name in (n for _, n in checked):
-                raise DocumentError(f"Two of the documents would both be stored as '{name}'.")
-            checked.append((path, name))
-        folder = self.settings.documents_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        for leftover in folder.glob(".*.part"):  # copies cut short by a crash
-            leftover.unlink(missing_ok=True)
-        for path, name in checked:
-            target = folder / name
-            tmp = folder / f".{uuid.uuid4().hex}.part"
-            shutil.copyfile(path, tmp)
-            os.replace(tmp, target)  # a crash never leaves half a document behind
-        return self.rebuild_index(progress)
-
-    def remove_document(self, name: str, progress: Progress | None = None) -> BuildReport:
-        """Forget a company document (the built-in stage document cannot be removed)."""
-        if name == STAGE_DOCUMENT_SOURCE:
-            raise DocumentError("The built-in stage document cannot be removed.")
-        target = self.settings.documents_dir / safe_document_name(name)
-        if not target.is_file():
-            known = ", ".join(p.name for p in self.company_document_paths()) or "none"
-            raise DocumentError(f"No company document named '{name}'. Known: {known}.")
-        target.unlink()
-        return self.rebuild_index(progress)
-
-    def documents(self) -> list[DocumentInfo]:
-        """The documents in the index, with their passage counts."""
-        self.ensure_index()
-        counts: dict[str, int] = {}
-        for chunk in self.index.chunks:
-            counts[chunk.source] = counts.get(chunk.source, 0) + 1
-        infos = [DocumentInfo(STAGE_DOCUMENT_SOURCE, counts.get(STAGE_DOCUMENT_SOURCE, 0),
-                              self.stage_document_path, True)]
-        for path in self.company_document_paths():
-            infos.append(DocumentInfo(path.name, counts.get(path.name, 0), path, False))
-        return infos
-
-    # --- diagnosis -----------------------------------------------------------------------
-    @property
-    def questionnaire(self):
-        from advisor.diagnosis import Questionnaire
-
-        if self._questionnaire is None:
-            self._questionnaire = Questionnaire(self.stage_book)
-        return self._questionnaire
-
-    def history(self):
-        """The local record of assessments and KPI check-ins (SQLite in the data directory)."""
-        from advisor.diagnosis import AssessmentHistory
-
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return AssessmentHistory(self.settings.data_dir / "assessments.sqlite", self.stage_book)
-
-    def assess(self, answers: dict, company: str | None = None, on: date | None = None):
-        """Diagnose the stage from questionnaire answers and plan the next steps.
-
-        With ``company`` the assessment is saved to the history. Raises
-        :class:`~advisor.diagnosis.AnswerError` listing every bad answer.
-        """
-        from advisor.diagnosis import build_roadmap, diagnose
-        from advisor.diagnosis.assessment import Assessment
-
-        validated = self.questionnaire.validate_answers(answers)
-        roadmap = build_roadmap(self.stage_book, diagnose(self.stage_book, validated, self.questionnaire))
-        assessment = Assessment(validated, roadmap)
-        if company:
-            assessment.history_id = self.history().save(
-                company, on or date.today(), validated.to_dict(), roadmap.to_dict()
-            )
-        return assessment
-
-    def assess_profile(self, profile: str, company: str | None = None, on: date | None = None,
-                       on_answer=None):
-        """Diagnose from a free-text description: the model reads the answers, one criterion
-        at a time; the same deterministic scoring as the questionnaire places the company."""
-        from advisor.diagnosis.extraction import ProfileReader
-
-        extraction = ProfileReader(self.chat_model, self.questionnaire).read(profile, on_answer)
-        assessment = self.assess(extraction.questionnaire_answers(), company, on)
-        assessment.extraction = extraction
-        return assessment
+    def write_report(self, assessment, path, company: str, on, lang: str):
+        """The assessment's Markdown report and SVG chart (see diagnosis.report)."""
+        return self.diagnosis.write_report(assessment.roadmap, path, company, on, lang)
 
     def feedback(self):
         """The local record of 👍/👎 on answers (SQLite in the data directory)."""

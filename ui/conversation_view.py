@@ -12,35 +12,11 @@ defence, not the first.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterator, Sequence
 
 from advisor.conversation.highlights import clean_spans
-from advisor.diagnosis.report import md_text
+from advisor.escaping import escape_text, html_text, md_text
 from ui.labels import label
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>$])")
-# Inside HTML, every character Markdown or HTML could read as markup becomes an entity:
-# the text stays text even where a Markdown parser looks at it after all.
-_HTML_TEXT = str.maketrans({ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+!|~$="})
-
-
-def escape_text(text: str) -> str:
-    """``text`` shown as written: HTML escaped and Markdown markup made inert, one
-    Markdown line per line of text (the chatbot keeps the line breaks)."""
-    lines = []
-    for line in str(text).splitlines():
-        escaped = html.escape(line, quote=False)
-        # html.escape has turned < > & into entities; backslash what Markdown would read.
-        lines.append(_MARKDOWN_SPECIAL.sub(r"\\\1", escaped))
-    return "\n".join(lines)
-
-
-def html_text(text: str) -> str:
-    """``text`` as the content of an HTML element on one line: markup characters as
-    entities, line breaks as ``<br>`` (a blank line would end the HTML block)."""
-    return "<br>".join(line.translate(_HTML_TEXT) for line in str(text).splitlines())
 
 
 # --- records ------------------------------------------------------------------------------

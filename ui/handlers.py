@@ -3,6 +3,10 @@
 No retrieval, scoring or planning happens here; every decision is the advisor's. What the
 advisor returns (model output, passages, document names, company names) is escaped before
 it reaches a Markdown component or the chatbot, so HTML or script in it is shown as text.
+
+An :class:`~advisor.errors.AdvisorError` (a bad question or figure, an unusable upload, a
+missing model file) is the user's to fix: the page shows its message where the result
+would have gone (:func:`problem_text`). Anything else is a defect: it keeps its traceback.
 """
 
 from __future__ import annotations
@@ -15,21 +19,16 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from advisor.diagnosis.report import md_text
-from advisor.knowledge.documents import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES, DocumentError
-from ui.conversation_view import (
-    answered,
-    escape_text,
-    record_of_message,
-    render_messages,
-    turn_record,
-    turn_records,
-)
+from advisor.diagnosis.view import assessment_view
+from advisor.errors import AdvisorError
+from advisor.escaping import escape_text, md_text
+from advisor.knowledge.documents import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
+from ui import diagnosis_view
+from ui.conversation_view import answered, record_of_message, render_messages, turn_record, turn_records
 from ui.labels import label
 
 log = logging.getLogger(__name__)
 
-ANSWER_CHOICES = ("yes", "partly", "no", "unknown")
 SUGGESTION_SLOTS = 3  # the buttons under the latest answer
 
 
@@ -80,7 +79,8 @@ class Handlers:
                     record.update(turn_record(conversation.turns[-1]))
                 yield render_messages(records, lang), records, records, ""
         except Exception as exc:  # one failed answer must not break the page
-            log.warning("answer failed: %s", exc, exc_info=not _expected(exc))
+            # Its message becomes the answer, escaped as any answer; a defect's traceback is logged.
+            log.warning("answer failed: %s", exc, exc_info=not isinstance(exc, AdvisorError))
             record.update(answer=str(exc) or type(exc).__name__, error=True)
             yield render_messages(records, lang), records, records, ""
 
@@ -125,7 +125,7 @@ class Handlers:
         note = (note or "").strip() if liked is False else ""
         problem = self._store_feedback("up" if liked else "down", records[number], note, conversation_id)
         if problem:
-            return label(lang, "feedback_failed", reason=escape_text(problem)), None
+            return label(lang, "feedback_failed", reason=problem), None
         if liked:
             return label(lang, "feedback_up"), number
         return label(lang, "feedback_down_noted" if note else "feedback_down"), number
@@ -147,19 +147,18 @@ class Handlers:
             return label(lang, "feedback_nothing"), note
         problem = self._store_feedback("down", records[number], note, conversation_id)
         if problem:
-            return label(lang, "feedback_failed", reason=escape_text(problem)), note
+            return label(lang, "feedback_failed", reason=problem), note
         return label(lang, "feedback_note"), ""
 
     def _store_feedback(self, rating: str, record: dict, note: str, conversation_id: str | None) -> str:
-        from advisor.conversation.feedback import FeedbackError
-
+        """Why the rating was not stored, ready to show; empty once it is stored."""
         try:
             self.advisor.feedback().add(rating, record["message"], record["resolved_question"], record["answer"],
                                         record["sources"], note=note, language=record["language"],
                                         conversation_id=conversation_id or None)
-        except FeedbackError as exc:
+        except AdvisorError as exc:
             log.warning("feedback not stored: %s", exc)
-            return str(exc)
+            return problem_text(exc)
         return ""
 
     def export_file(self, turns: list | None, lang: str, conversation_id: str | None) -> str | None:
@@ -201,56 +200,30 @@ class Handlers:
                     except ValueError:
                         bad_figures.append(f"{question.id}: '{raw}' is not a number")
             answers[question.id] = entry
-        from advisor.diagnosis import AnswerError
-
         company = self._company(company, lang)
         if bad_figures:
-            return self._failed(AnswerError(bad_figures), company, lang)
-        try:
-            assessment = self.advisor.assess(answers, company=company)
-        except AnswerError as exc:
-            return self._failed(exc, company, lang)
-        return self._result(assessment, company, lang)
+            from advisor.diagnosis import AnswerError
+
+            return self._failed(problem_text(AnswerError(bad_figures)), company, lang)
+        return self._diagnosis(company, lang, lambda: self.advisor.assess(answers, company=company))
 
     def diagnose_profile(self, company: str, profile: str, lang: str) -> tuple:
         """Diagnose from a free-text description (the model reads it)."""
-        from advisor.diagnosis import AnswerError
-        from advisor.diagnosis.extraction import ProfileError
-        from advisor.llm.llamacpp import ModelNotAvailable
-
         company = self._company(company, lang)
         if not (profile or "").strip():
             return self._failed(label(lang, "no_profile"), company, lang)
-        try:
-            assessment = self.advisor.assess_profile(profile, company=company)
-        except (AnswerError, ProfileError, ModelNotAvailable) as exc:
-            # A missing model file or an unreachable chat server is told, not raised.
-            return self._failed(exc, company, lang)
-        return self._result(assessment, company, lang)
+        # A missing model file or an unreachable chat server is told, not raised.
+        return self._diagnosis(company, lang, lambda: self.advisor.assess_profile(profile, company=company))
 
     def history_markdown(self, company: str | None, lang: str) -> str:
         """Earlier assessments (of ``company``, or all), and what changed since the one before."""
-        store = self.advisor.history()
-        rows = store.assessments(company or None)
-        if not rows:
-            return label(lang, "no_history")
-        lines = [f"| # | {label(lang, 'company')} | 📅 | {label(lang, 'stage')} | {label(lang, 'confidence')} |",
-                 "|---|---|---|---|---|"]
-        for a in rows[-20:]:
-            lines.append(f"| {a.id} | {md_text(a.company)} | {a.on.isoformat()} | {a.stage} | {a.confidence:.2f} |")
-        if company and len(rows) >= 2:
-            change = store.diff(rows[-2].id, rows[-1].id)
-            lines += ["", f"**{label(lang, 'changes')}** (#{change.earlier.id} → #{change.later.id}): "
-                          f"{label(lang, 'stage_change')} {change.stage_change:+d}, "
-                          f"{label(lang, 'confidence_change')} {change.confidence_change:+.2f}"]
-            if change.criteria:
-                lines += ["", f"{label(lang, 'changed_criteria')}:"]
-            for c in change.criteria:
-                before = (c.before or {}).get("answer", "unknown")
-                after = (c.after or {}).get("answer", "unknown")
-                lines.append(f"- {md_text(self._question_text(c.id, lang))}: {before} → {after}"
-                             f" ({label(lang, 'met') if c.met_after else label(lang, 'not_met')})")
-        return "\n".join(lines)
+        try:
+            store = self.advisor.history()
+            rows = store.assessments(company or None)
+            change = store.diff(rows[-2].id, rows[-1].id) if company and len(rows) >= 2 else None
+        except AdvisorError as exc:  # a damaged history file: the page says which and goes on
+            return error_card(problem_text(exc), lang)
+        return diagnosis_view.history_markdown(rows, change, lambda qid: self._question_text(qid, lang), lang)
 
     def _question_text(self, question_id: str, lang: str) -> str:
         try:
@@ -263,20 +236,21 @@ class Handlers:
     def _company(company: str | None, lang: str) -> str:
         return " ".join((company or "").split())[:120] or label(lang, "company_default")
 
-    def _failed(self, problem, company: str, lang: str) -> tuple:
-        card = f"**{label(lang, 'error')}**: {escape_text(str(problem))}"
-        return card, "", None, None, self.history_markdown(company, lang)
-
-    def _result(self, assessment, company: str, lang: str) -> tuple:
-        from advisor.diagnosis.report import write_report
-
+    def _diagnosis(self, company: str, lang: str, assess) -> tuple:
+        """What the diagnosis tab shows for ``assess()``: its result, or the problem instead."""
+        try:
+            assessment = assess()
+        except AdvisorError as exc:
+            return self._failed(problem_text(exc), company, lang)
         folder = Path(tempfile.mkdtemp(prefix="advisor-report-"))
         name = f"assessment-{assessment.history_id or 'draft'}.md"
-        report, chart = write_report(self.advisor.stage_book, assessment.roadmap, folder / name,
-                                     company, date.today(), lang)
-        data = assessment.to_dict()
-        return (result_card(data, lang), roadmap_markdown(data, lang), str(chart), str(report),
+        report, chart = self.advisor.write_report(assessment, folder / name, company, date.today(), lang)
+        view = assessment_view(assessment, lang)
+        return (diagnosis_view.result_card(view), diagnosis_view.roadmap_markdown(view), str(chart), str(report),
                 self.history_markdown(company, lang))
+
+    def _failed(self, problem: str, company: str, lang: str) -> tuple:
+        return error_card(problem, lang), "", None, None, self.history_markdown(company, lang)
 
     # --- knowledge ------------------------------------------------------------------------
     def documents_table(self, lang: str) -> list[list]:
@@ -304,8 +278,8 @@ class Handlers:
                 return label(lang, "nothing_added", reason=escape_text(reason)), self.documents_table(lang)
         try:
             build = self.advisor.add_documents(paths, progress=_progress_callback(progress))
-        except DocumentError as exc:
-            return label(lang, "nothing_added", reason=escape_text(str(exc))), self.documents_table(lang)
+        except AdvisorError as exc:
+            return label(lang, "nothing_added", reason=problem_text(exc)), self.documents_table(lang)
         message = label(lang, "added", n=len(paths), passages=build.passages, embedded=build.embedded,
                         reused=build.reused)
         return message, self.documents_table(lang)
@@ -321,11 +295,11 @@ class Handlers:
         from advisor.doctor import check_offline
 
         offline = check_offline()
-        embeddings = self.advisor.embeddings
+        models = self.advisor.describe()
         rows = [
-            (label(lang, "about_model"), self.advisor.chain.model_name),
+            (label(lang, "about_model"), models["model"]),
             (label(lang, "about_model_file"), str(self.settings.model_path)),
-            (label(lang, "about_embedding"), getattr(embeddings, "name", None) or type(embeddings).__name__),
+            (label(lang, "about_embedding"), models["embedding"]),
             (label(lang, "about_data"), str(self.settings.data_dir)),
             (label(lang, "about_address"), f"{self.settings.host}:{self.settings.port}"),
             (label(lang, "about_offline"),
@@ -334,10 +308,14 @@ class Handlers:
         return "\n".join(f"- **{name}**: {md_text(value)}" for name, value in rows)
 
 
-def _expected(exc: Exception) -> bool:
-    from advisor.answering.question import QuestionError
+def problem_text(exc: AdvisorError) -> str:
+    """How the page tells a problem the user can fix: its message, escaped, never a traceback."""
+    return escape_text(str(exc))
 
-    return isinstance(exc, (QuestionError, DocumentError))
+
+def error_card(problem: str, lang: str) -> str:
+    """A diagnosis panel's text in place of its result: ``problem``, already escaped."""
+    return f"**{label(lang, 'error')}**: {problem}"
 
 
 def _progress_callback(progress):
@@ -349,50 +327,3 @@ def _progress_callback(progress):
         progress((done, total) if total else None, desc=stage)
 
     return report
-
-
-# --- the diagnosis, rendered -----------------------------------------------------------
-def result_card(data: dict, lang: str) -> str:
-    """Stage, confidence, evidence, unknowns and gates, every item with its source."""
-    def t(item: dict) -> str:
-        return md_text(item[lang])
-
-    out = [f"### {label(lang, 'stage')} {data['stage']}: {t(data['stage_title'])}",
-           f"{label(lang, 'confidence')}: **{data['confidence']:.2f}**", "",
-           f"#### {label(lang, 'evidence')}"]
-    for e in data["evidence"]:
-        status = label(lang, "met") if e.get("met") else label(lang, "not_met")
-        figure = f", {e['number']:g}" if e.get("number") is not None else ""
-        out.append(f"- [{status}] {t(e['question'])} — {md_text(e['answer'])}{figure} {md_text(e['source'])}")
-    if not data["evidence"]:
-        out.append(f"- {label(lang, 'none')}")
-    out += ["", f"#### {label(lang, 'unknown')}"]
-    out += [f"- {t(u['ask'])} {md_text(u['source'])}" for u in data["unknown"]] or [f"- {label(lang, 'none')}"]
-    out += ["", f"#### {label(lang, 'gates')}"]
-    gates = data.get("gates") or []
-    for g in gates:
-        sources = " ".join(md_text(s.get("label", "")) for s in g.get("sources", []))
-        out.append(f"- **{t(g['title'])}**: {t(g['advice'])} {sources}")
-    if not gates:
-        out.append(f"- {label(lang, 'none')}")
-    return "\n".join(out)
-
-
-def roadmap_markdown(data: dict, lang: str) -> str:
-    """Next steps, KPIs, duration, milestones and budget, each with its source."""
-    def step(item: dict) -> str:
-        return f"- {md_text(item[lang])} {md_text(item['source'])}"
-
-    out = [f"#### {label(lang, 'next_steps')}"] + [step(s) for s in data["next_steps"]]
-    out += ["", f"#### {label(lang, 'kpis')}"]
-    for k in data["kpis"]:
-        name = k["name"][lang] if isinstance(k["name"], dict) else (k.get("name_zh", k["name"]) if lang == "zh" else k["name"])
-        out.append(f"- {md_text(name)}: {md_text(k.get('target') or '-')} {md_text(k['source'])}")
-    out += ["", f"#### {label(lang, 'duration')}", step(data["duration"])]
-    out += ["", f"#### {label(lang, 'timeline')}"]
-    for m in data["timeline"]:
-        month = label(lang, "month", m=f"{m['month']:g}")
-        out.append(f"- {month}: {md_text(m[lang])} {md_text(m['source'])}")
-    if data.get("budget"):
-        out += ["", f"#### {label(lang, 'budget')}", step(data["budget"])]
-    return "\n".join(out)

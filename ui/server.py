@@ -5,10 +5,11 @@ from __future__ import annotations
 import ipaddress
 
 import advisor.offline  # noqa: F401  (the offline and analytics switches, before gradio loads)
+from advisor.errors import AdvisorError
 from advisor.knowledge.documents import MAX_DOCUMENT_BYTES
 
 
-class ServeError(RuntimeError):
+class ServeError(AdvisorError, RuntimeError):
     """The server cannot start as configured; the message says what to change."""
 
 

@@ -9,7 +9,6 @@ is a fixed sentence, never an invented answer.
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -39,6 +38,8 @@ from advisor.answering.stopping import (
     without_repeated_line,
 )
 from advisor.knowledge.chunks import Chunk
+from advisor.llm.protocol import abilities_of
+from advisor.llm.timing import Stopwatch
 from advisor.retrieval.retriever import Retrieval, Retriever
 
 WITHDRAWN = {
@@ -149,13 +150,12 @@ class AnswerChain:
         self.system_prompt = with_canary(
             document_system_prompt(self.article) if self.article else SYSTEM_PROMPT, canary)
         self.guard = OutputGuard(self.system_prompt, canary)
-        count = getattr(chat_model, "count_tokens", None)
+        self._abilities = abilities_of(chat_model)
         # Remembered counts: the system prompt (the whole article, in the document layout)
         # is the same for every question and is tokenised once, not twice per question.
-        self._count_tokens = functools.lru_cache(maxsize=32)(count) if count else None
-        keep_prefix = getattr(chat_model, "keep_prefix", None)
-        if keep_prefix is not None:
-            keep_prefix(self.system_prompt)
+        self._count_tokens = (functools.lru_cache(maxsize=32)(self._abilities.count_tokens)
+                              if self._abilities.counts_tokens else None)
+        self._abilities.keep_prefix(self.system_prompt)
         self.runnable: Runnable = (
             RunnablePassthrough.assign(retrieval=RunnableLambda(self._retrieve))
             | RunnablePassthrough.assign(prompt=RunnableLambda(self._prompt))
@@ -172,7 +172,7 @@ class AnswerChain:
             return {"messages": [], "passages": [], "prefill": "", "tokens": 0}
         count = self._count_tokens
         budget = self.context_size - self.max_answer_tokens
-        answer_start = getattr(self.chat_model, "supports_prefill", False)
+        answer_start = self._abilities.supports_prefill
         passages = [p.chunk for p in retrieval.passages]
         repeated = {c.id for c in passages[: self.repeated_passages]}
         messages, kept = build_messages(
@@ -210,16 +210,13 @@ class AnswerChain:
         the sources, before the model writes, and it is the answer when the model says
         the passages do not cover the question or writes a figure they do not hold.
         """
-        started = time.perf_counter()
+        watch = Stopwatch()
         retrieval: Retrieval | None = None
         sources: list[Source] = []
         parts: list[str] = []
-        first_token_s: float | None = None
         model_timings: dict = {}
         usage: dict = {}
-        prefill, prompt_tokens, generated = "", 0, 0
-        last_token_s: float | None = None
-        first_token_unix: float | None = None
+        prefill, prompt_tokens = "", 0
         shown = 0  # characters of the answer given out as tokens so far
         section_cut = False
         sections_by_label: dict[str, str] = {}  # each passage's section, by its label
@@ -241,7 +238,7 @@ class AnswerChain:
                 if fact is not None:
                     quoted = fact.line(retrieval.language)
                     yield AnswerEvent("token", text=quoted + "\n\n")
-                    evidence_first_s = time.perf_counter() - started
+                    evidence_first_s = watch.elapsed_s()
                     # Declined by retrieval: the quote is the answer. The chain still runs
                     # to its end (a fixed sentence, no model call): a stream left
                     # half-read is closed later, from wherever it is collected.
@@ -252,11 +249,7 @@ class AnswerChain:
             if message.content:
                 prefilled = not parts and message.content == prefill
                 if not prefilled:
-                    generated += 1
-                    last_token_s = time.perf_counter() - started
-                    if first_token_s is None:
-                        first_token_s = last_token_s
-                        first_token_unix = time.time()
+                    watch.token()
                 parts.append(message.content)
                 so_far = "".join(parts)
                 if self.guard.leaks_canary(so_far) or self.guard.leaked_rule(so_far):
@@ -327,24 +320,22 @@ class AnswerChain:
         cited = {squash(label) for label in cited_labels(text)}
         for source in sources:
             source.cited = squash(source.label) in cited
-        total = time.perf_counter() - started
+        watch.stop()
         # Timings count what the model generated, not a prefilled answer start; when the
         # answer was cut short the model never reported, so the chain's own counts stand.
-        decode = None
-        if generated > 1 and last_token_s and first_token_s and last_token_s > first_token_s:
-            decode = round((generated - 1) / (last_token_s - first_token_s), 2)
         timings = {
             "retrieval_s": round(retrieval.seconds, 4),
-            "first_token_s": round(first_token_s if first_token_s is not None else total, 3),
-            "total_s": round(total, 3),
+            "first_token_s": watch.first_token_s(),
+            "total_s": watch.total_s(),
             "prompt_tokens": model_timings.get("prompt_tokens", usage.get("input_tokens", prompt_tokens)),
-            "generated_tokens": model_timings.get("generated_tokens", usage.get("output_tokens", generated)),
-            "decode_tokens_per_s": model_timings.get("decode_tokens_per_s", decode),
+            "generated_tokens": model_timings.get("generated_tokens", usage.get("output_tokens", watch.tokens)),
+            "decode_tokens_per_s": model_timings.get("decode_tokens_per_s",
+                                                     watch.decode_tokens_per_s(to_last_token=True)),
             # When the article's own sentence was shown before the model wrote.
-            "evidence_first_s": round(evidence_first_s, 3) if evidence_first_s is not None else None,
+            "evidence_first_s": evidence_first_s,
             # Wall-clock time of the first token the model wrote: lets a caller measure
             # from process start (see bench/oneoff.py).
-            "first_token_unix": round(first_token_unix, 3) if first_token_unix else None,
+            "first_token_unix": watch.first_token_unix_s(),
         }
         answer = Answer(question, text, retrieval.language, refused, sources, timings,
                         self.model_name, reason=retrieval.reason)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from advisor.errors import AdvisorError
 from advisor.knowledge.chunks import Chunk
 
 _ROLE = "You are an AI-adoption advisor for managers of small and medium companies. "
@@ -99,7 +100,7 @@ ANSWER_START = {"zh": "根据文档,", "en": "According to the document,"}
 _LABEL = re.compile(r"\[([^\[\]]{2,80})\]")
 
 
-class PromptTooLong(ValueError):
+class PromptTooLong(AdvisorError, ValueError):
     """Even without passages, the question does not fit the model's context window."""
 
 

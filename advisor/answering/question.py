@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from advisor.errors import AdvisorError
 
-class QuestionError(ValueError):
+
+class QuestionError(AdvisorError, ValueError):
     """A question that cannot be answered as given; the message tells the user why."""
 
 

@@ -9,52 +9,50 @@ from pathlib import Path
 
 import click
 
+from advisor.cli.common import batch_item
 from advisor.cli.options import settings_options
+from advisor.errors import AdvisorError
 
 ANSWER_KEYS = {"y": "yes", "yes": "yes", "是": "yes", "p": "partly", "partly": "partly", "部分": "partly",
                "n": "no", "no": "no", "否": "no", "?": "unknown", "u": "unknown", "": "unknown",
                "unknown": "unknown", "不知道": "unknown"}
 
 
-def _advisor(settings):
-    from advisor.cli.main import _advisor as build
+def print_assessment(assessment, lang: str) -> None:
+    """The assessment as text: the stage, the evidence, what is still unknown, what to hold
+    back, and the plan; every item with its source."""
+    from advisor.diagnosis.view import assessment_view
 
-    return build(settings)
-
-
-def _print_assessment(assessment, lang: str) -> None:
-    data = assessment.to_dict()
-    title = data["stage_title"][lang]
-    click.echo(f"\nStage {data['stage']}: {title}   (confidence {data['confidence']:.2f})")
-    met = [e for e in data["evidence"] if e.get("met")]
-    unmet = [e for e in data["evidence"] if not e.get("met")]
+    view = assessment_view(assessment, lang)
+    click.echo(f"\nStage {view.stage}: {view.stage_title}   (confidence {view.confidence:.2f})")
+    met = [e for e in view.evidence if e.met]
+    unmet = [e for e in view.evidence if not e.met]
     for heading, rows in (("Met", met), ("Not yet met", unmet)):
         if rows:
             click.echo(f"\n{heading}:")
             for row in rows:
-                click.echo(f"  - {row['question'][lang]}  {row['source']}")
-    if data["unknown"]:
+                click.echo(f"  - {row.question}  {row.source}")
+    if view.unknown:
         click.echo("\nStill unknown (answer these next):")
-        for row in data["unknown"]:
-            click.echo(f"  - {row['ask'][lang]}")
-    if data.get("gates"):
+        for row in view.unknown:
+            click.echo(f"  - {row.text}")
+    if view.gates:
         click.echo("\nNot yet:")
-        for gate in data["gates"]:
-            click.echo(f"  - {gate['title'][lang]}: {gate['advice'][lang]}  {gate.get('source', '')}")
+        for gate in view.gates:
+            click.echo(f"  - {gate.title}: {gate.advice}  {' '.join(gate.sources)}")
     click.echo("\nNext steps:")
-    for step in data["next_steps"]:
-        click.echo(f"  - {step[lang]}  {step['source']}")
+    for step in view.next_steps:
+        click.echo(f"  - {step.text}  {step.source}")
     click.echo("\nKPIs:")
-    for kpi in data["kpis"]:
-        name = kpi.get("name_zh", kpi["name"]) if lang == "zh" else kpi["name"]
-        click.echo(f"  - {name}: {kpi['target'] or '-'}  {kpi['source']}")
-    if data.get("budget"):
-        click.echo(f"\nBudget: {data['budget'][lang]}  {data['budget']['source']}")
+    for kpi in view.kpis:
+        click.echo(f"  - {kpi.name}: {kpi.target or '-'}  {kpi.source}")
+    if view.budget:
+        click.echo(f"\nBudget: {view.budget.text}  {view.budget.source}")
     click.echo("\nTimeline:")
-    for milestone in data["timeline"]:
-        click.echo(f"  month {milestone['month']:>4}: {milestone[lang]}")
-    if assessment.history_id is not None:
-        click.echo(f"\nSaved as assessment #{assessment.history_id}. Write a report: advisor report --out report.md")
+    for milestone in view.timeline:
+        click.echo(f"  month {milestone.month:>4}: {milestone.title}")
+    if view.history_id is not None:
+        click.echo(f"\nSaved as assessment #{view.history_id}. Write a report: advisor report --out report.md")
 
 
 def _interactive_answers(advisor, lang: str) -> dict:
@@ -93,55 +91,44 @@ def _interactive_answers(advisor, lang: str) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--list-questions", is_flag=True, help="Print the questionnaire as JSON and exit.")
 @settings_options
-def assess(answers_file, profile, batch, company, lang, as_json, list_questions, settings) -> None:
+@click.pass_obj
+def assess(make_advisor, answers_file, profile, batch, company, lang, as_json, list_questions, settings) -> None:
     """Diagnose which of the five stages the company is in, and plan the next one."""
-    from advisor.cli.main import friendly_errors
     from advisor.diagnosis import AnswerError
-    from advisor.diagnosis.extraction import ProfileError
 
     if sum(x is not None for x in (answers_file, profile, batch)) > 1:
         raise click.UsageError("Give at most one of --answers, --profile and --batch.")
-    with friendly_errors():
-        advisor = _advisor(settings)
-        if list_questions:
-            click.echo(json.dumps([q.to_dict() for q in advisor.questionnaire.questions], ensure_ascii=False, indent=1))
-            return
+    advisor = make_advisor(settings)
+    if list_questions:
+        click.echo(json.dumps([q.to_dict() for q in advisor.questionnaire.questions], ensure_ascii=False, indent=1))
+        return
+    if batch is not None:
+        for line in batch:
+            text = line.rstrip("\n")
+            result = batch_item(lambda: advisor.assess_profile(text, company=company).to_dict(), profile=text)
+            click.echo(json.dumps(result, ensure_ascii=False))
+            sys.stdout.flush()
+        return
+    if profile is not None:
+        def show(extracted):
+            if not as_json:
+                click.echo(f"  {extracted.question_id}: {extracted.answer}", err=True)
+        assessment = advisor.assess_profile(profile, company=company, on_answer=show)
+    elif answers_file is not None:
         try:
-            if batch is not None:
-                for line in batch:
-                    text = line.rstrip("\n")
-                    try:
-                        result = advisor.assess_profile(text, company=company).to_dict()
-                    except (ProfileError, AnswerError) as exc:
-                        result = {"profile": text, "error": str(exc)}
-                    except Exception as exc:  # one bad line must not abort the batch
-                        result = {"profile": text, "error": f"{type(exc).__name__}: {exc}"}
-                    click.echo(json.dumps(result, ensure_ascii=False))
-                    sys.stdout.flush()
-                return
-            if profile is not None:
-                def show(extracted):
-                    if not as_json:
-                        click.echo(f"  {extracted.question_id}: {extracted.answer}", err=True)
-                assessment = advisor.assess_profile(profile, company=company, on_answer=show)
-            elif answers_file is not None:
-                try:
-                    raw = json.load(answers_file)
-                except json.JSONDecodeError as exc:
-                    raise AnswerError([f"the answers file is not valid JSON: {exc}"]) from exc
-                if not isinstance(raw, dict):
-                    raise AnswerError(["the answers file must hold a JSON object {question_id: answer}"])
-                assessment = advisor.assess(raw, company=company)
-            else:
-                name = company or click.prompt("Company name", default="My company")
-                assessment = advisor.assess(_interactive_answers(advisor, lang), company=name)
-        except (AnswerError, ProfileError) as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
-        if as_json:
-            click.echo(json.dumps(assessment.to_dict(), ensure_ascii=False))
-        else:
-            _print_assessment(assessment, lang)
+            raw = json.load(answers_file)
+        except json.JSONDecodeError as exc:
+            raise AnswerError([f"the answers file is not valid JSON: {exc}"]) from exc
+        if not isinstance(raw, dict):
+            raise AnswerError(["the answers file must hold a JSON object {question_id: answer}"])
+        assessment = advisor.assess(raw, company=company)
+    else:
+        name = company or click.prompt("Company name", default="My company")
+        assessment = advisor.assess(_interactive_answers(advisor, lang), company=name)
+    if as_json:
+        click.echo(json.dumps(assessment.to_dict(), ensure_ascii=False))
+    else:
+        print_assessment(assessment, lang)
 
 
 @click.command()
@@ -149,26 +136,17 @@ def assess(answers_file, profile, batch, company, lang, as_json, list_questions,
 @click.option("--id", "assessment_id", type=int, default=None, help="Assessment number (default: the latest).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the report.")
 @settings_options
-def report(out: Path, assessment_id, lang, settings) -> None:
+@click.pass_obj
+def report(make_advisor, out: Path, assessment_id, lang, settings) -> None:
     """Write a saved assessment as a Markdown report with an SVG stage chart beside it."""
-    from advisor.cli.main import friendly_errors
-    from advisor.diagnosis import HistoryError, write_report
-
-    with friendly_errors():
-        advisor = _advisor(settings)
-        history = advisor.history()
-        saved = history.assessments()
-        if not saved:
-            click.echo("Error: no saved assessment yet. Run 'advisor assess --company NAME' first.", err=True)
-            sys.exit(2)
-        try:
-            chosen = history.get(assessment_id) if assessment_id else saved[-1]
-        except HistoryError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
-        assessment = advisor.assess(chosen.answers)
-        md, svg = write_report(advisor.stage_book, assessment.roadmap, out, chosen.company, chosen.on, lang)
-        click.echo(f"Wrote {md} and {svg}")
+    advisor = make_advisor(settings)
+    history = advisor.history()
+    saved = history.assessments()
+    if not saved:
+        raise AdvisorError("no saved assessment yet. Run 'advisor assess --company NAME' first.")
+    chosen = history.get(assessment_id) if assessment_id else saved[-1]
+    md, svg = advisor.write_report(advisor.assess(chosen.answers), out, chosen.company, chosen.on, lang)
+    click.echo(f"Wrote {md} and {svg}")
 
 
 @click.command()
@@ -178,40 +156,33 @@ def report(out: Path, assessment_id, lang, settings) -> None:
               help="Record a measured KPI value (needs --company), e.g. --check-in personal_efficiency 12.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @settings_options
-def history(company, diff, check_in, as_json, settings) -> None:
+@click.pass_obj
+def history(make_advisor, company, diff, check_in, as_json, settings) -> None:
     """List saved assessments, compare two, or record KPI check-ins."""
-    from advisor.cli.main import friendly_errors
-    from advisor.diagnosis import HistoryError
-
-    with friendly_errors():
-        store = _advisor(settings).history()
+    store = make_advisor(settings).history()
+    if check_in:
+        if not company:
+            raise click.UsageError("--check-in needs --company.")
         try:
-            if check_in:
-                if not company:
-                    raise click.UsageError("--check-in needs --company.")
-                try:
-                    value = float(check_in[1])
-                except ValueError:
-                    raise click.UsageError(f"'{check_in[1]}' is not a number.") from None
-                store.check_in(company, date.today(), check_in[0], value)
-            if diff:
-                change = store.diff(*diff)
-                click.echo(json.dumps(change.to_dict(), ensure_ascii=False, indent=None if as_json else 1))
-                return
-            rows = store.assessments(company)
-            if as_json:
-                click.echo(json.dumps([{"id": a.id, "company": a.company, "date": a.on.isoformat(),
-                                        "stage": a.stage, "confidence": a.confidence} for a in rows],
-                                      ensure_ascii=False))
-            else:
-                for a in rows:
-                    click.echo(f"#{a.id:<4d} {a.on.isoformat()}  {a.company:30s} stage {a.stage}  "
-                               f"(confidence {a.confidence:.2f})")
-                if not rows:
-                    click.echo("No assessments yet. Run 'advisor assess --company NAME'.")
-            if company:
-                for progress in store.kpi_progress(company):
-                    click.echo(f"  KPI {progress.kpi_id}: {progress.value} -> {progress.status}")
-        except HistoryError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
+            value = float(check_in[1])
+        except ValueError:
+            raise click.UsageError(f"'{check_in[1]}' is not a number.") from None
+        store.check_in(company, date.today(), check_in[0], value)
+    if diff:
+        change = store.diff(*diff)
+        click.echo(json.dumps(change.to_dict(), ensure_ascii=False, indent=None if as_json else 1))
+        return
+    rows = store.assessments(company)
+    if as_json:
+        click.echo(json.dumps([{"id": a.id, "company": a.company, "date": a.on.isoformat(),
+                                "stage": a.stage, "confidence": a.confidence} for a in rows],
+                              ensure_ascii=False))
+    else:
+        for a in rows:
+            click.echo(f"#{a.id:<4d} {a.on.isoformat()}  {a.company:30s} stage {a.stage}  "
+                       f"(confidence {a.confidence:.2f})")
+        if not rows:
+            click.echo("No assessments yet. Run 'advisor assess --company NAME'.")
+    if company:
+        for progress in store.kpi_progress(company):
+            click.echo(f"  KPI {progress.kpi_id}: {progress.value} -> {progress.status}")

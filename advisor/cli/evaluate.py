@@ -8,13 +8,14 @@ integration suite holds the floors.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
 import click
 
+from advisor.cli.common import prepare_index
 from advisor.cli.options import settings_options
+from advisor.errors import AdvisorError
 from advisor.evaluation import DEFAULT_CONVERSATIONS, DEFAULT_DEVSET, DEFAULT_PROFILES
 
 
@@ -113,38 +114,28 @@ def _print_report(report: dict) -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Also write the JSON report to FILE.")
 @settings_options
-def evaluate(as_json: bool, only: str, limit: int | None, devset_path: Path, profiles_path: Path,
+@click.pass_obj
+def evaluate(make_advisor, as_json: bool, only: str, limit: int | None, devset_path: Path, profiles_path: Path,
              conversations_path: Path, out: Path | None, settings) -> None:
     """Score the advisor on the development sets: retrieval, facts, citations, refusals,
     diagnosis, and timings. Use --model to compare GGUF files in models/."""
-    from advisor.cli.main import _advisor, _prepare_index, friendly_errors
     from advisor.conversation.evalset import load_conversations, run_conversations, summarize_conversations
-    from advisor.diagnosis.extraction import ProfileError
-    from advisor.evaluation import (EvaluationSetError, build_report, load_devset, load_profiles,
-                                    run_devset, run_profiles)
+    from advisor.evaluation import build_report, load_devset, load_profiles, run_devset, run_profiles
 
     if out is not None and not out.parent.is_dir():  # found now, not after an hour's run
-        click.echo(f"Error: cannot write {out}: {out.parent} is not a folder.", err=True)
-        sys.exit(2)
-    with friendly_errors():
-        try:
-            # Read both sets before the model loads, so a bad path fails at once.
-            items = load_devset(devset_path)[:limit] if only in ("devset", "all") else None
-            profiles = load_profiles(profiles_path)[:limit] if only in ("profiles", "all") else None
-            cases = (load_conversations(conversations_path)[:limit]
-                     if only in ("conversations", "all") else None)
-            advisor = _advisor(settings)
-            _prepare_index(advisor)
-            started = time.perf_counter()
-            devset_results = None if items is None else run_devset(
-                advisor, items, _progress("devset", len(items)))
-            profile_results = None if profiles is None else run_profiles(
-                advisor, profiles, _progress("profiles", len(profiles)))
-            conversation_results = None if cases is None else run_conversations(
-                advisor, cases, _progress("convers.", len(cases)))
-        except (EvaluationSetError, ProfileError) as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
+        raise AdvisorError(f"cannot write {out}: {out.parent} is not a folder.")
+    # Read the sets before the model loads, so a bad path fails at once.
+    items = load_devset(devset_path)[:limit] if only in ("devset", "all") else None
+    profiles = load_profiles(profiles_path)[:limit] if only in ("profiles", "all") else None
+    cases = load_conversations(conversations_path)[:limit] if only in ("conversations", "all") else None
+    advisor = make_advisor(settings)
+    prepare_index(advisor)
+    started = time.perf_counter()
+    devset_results = None if items is None else run_devset(advisor, items, _progress("devset", len(items)))
+    profile_results = None if profiles is None else run_profiles(
+        advisor, profiles, _progress("profiles", len(profiles)))
+    conversation_results = None if cases is None else run_conversations(
+        advisor, cases, _progress("convers.", len(cases)))
     report = build_report(
         devset_results, profile_results,
         model=settings.model_path.name, model_path=str(settings.model_path), threads=settings.threads,
@@ -161,8 +152,7 @@ def evaluate(as_json: bool, only: str, limit: int | None, devset_path: Path, pro
         try:
             out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         except OSError as exc:
-            click.echo(f"Error: cannot write {out}: {exc}", err=True)
-            sys.exit(2)
+            raise AdvisorError(f"cannot write {out}: {exc}") from exc
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:

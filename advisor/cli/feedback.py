@@ -7,7 +7,6 @@ index is loaded, so these commands are instant.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -21,11 +20,6 @@ def _store(settings):
     return FeedbackStore(settings.data_dir / "feedback.sqlite")
 
 
-def _fail(exc: Exception) -> None:
-    click.echo(f"Error: {exc}", err=True)
-    sys.exit(2)
-
-
 @click.group()
 def feedback() -> None:
     """The 👍/👎 given on answers: list them, or export the 👎 ones for `advisor eval`."""
@@ -37,22 +31,15 @@ def feedback() -> None:
 @settings_options
 def feedback_list(rating: str | None, as_json: bool, settings) -> None:
     """List the rated answers, oldest first."""
-    from advisor.cli.main import friendly_errors
-    from advisor.conversation.feedback import FeedbackError
-
-    with friendly_errors():
-        try:
-            entries = _store(settings).entries(rating)
-        except FeedbackError as exc:
-            _fail(exc)
-        if as_json:
-            click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False))
-            return
-        if not entries:
-            which = {"up": "rated 👍 ", "down": "rated 👎 "}.get(rating or "", "rated ")
-            click.echo(f"No answers {which}yet.")
-            return
-        _print_table(entries)
+    entries = _store(settings).entries(rating)
+    if as_json:
+        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False))
+        return
+    if not entries:
+        which = {"up": "rated 👍 ", "down": "rated 👎 "}.get(rating or "", "rated ")
+        click.echo(f"No answers {which}yet.")
+        return
+    _print_table(entries)
 
 
 def _print_table(entries) -> None:
@@ -80,14 +67,7 @@ def _print_table(entries) -> None:
 def feedback_export(out: Path, settings) -> None:
     """Write the 👎 answers as development-set questions, to score with
     `advisor eval --devset FILE` once their facts are filled in."""
-    from advisor.cli.main import friendly_errors
-    from advisor.conversation.feedback import FeedbackError
-
-    with friendly_errors():
-        try:
-            written = _store(settings).export_devset(out)
-        except FeedbackError as exc:
-            _fail(exc)
+    written = _store(settings).export_devset(out)
     if not written:
         click.echo(f"No answers rated 👎 yet; nothing written to {out}.")
         return

@@ -8,12 +8,11 @@ never run: an exported conversation can be opened in any Markdown viewer safely.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 
 from advisor.conversation.state import Conversation, Turn
 from advisor.conversation.highlights import clean_spans
-from advisor.diagnosis.report import md_text
+from advisor.escaping import inert_line, md_block, md_text
 
 _WORDS = {
     "title": ("与 AI 阶段顾问的对话", "Conversation with the AI Stage Advisor"),
@@ -27,10 +26,6 @@ _WORDS = {
     "empty": ("(这次对话还没有内容。)", "(This conversation has no questions yet.)"),
     "no_answer": ("(没有回答。)", "(No answer.)"),
 }
-
-# After md_text, a line may still start a list ("- x", "1. x") or, under a line of text,
-# turn it into a heading ("===", "---"); a backslash before the marker keeps it text.
-_LINE_START_MARKER = re.compile(r"^(\d{1,9})([.)])|^([-=])")
 
 
 def conversation_markdown(conversation: Conversation, language: str = "zh", *,
@@ -69,25 +64,9 @@ def _turn(turn: Turn, number: int, w) -> list[str]:
                                                             source.get("highlights")), ""]
     if turn.suggestions:
         lines += [f"### {w('suggestions')}", ""]
-        lines += [f"- {_inert_line(md_text(s))}" for s in turn.suggestions if s.strip()]
+        lines += [f"- {inert_line(md_text(s))}" for s in turn.suggestions if s.strip()]
         lines.append("")
     return lines
-
-
-def md_block(text: str) -> str:
-    """Multi-line ``text`` made inert for Markdown, keeping its lines and paragraphs: each
-    line escaped with :func:`md_text`, lines joined by hard breaks, paragraphs by a blank line."""
-    paragraphs = re.split(r"\n\s*\n", str(text).replace("\r\n", "\n").strip())
-    rendered = []
-    for paragraph in paragraphs:
-        escaped = [_inert_line(md_text(line)) for line in paragraph.split("\n") if line.strip()]
-        if escaped:
-            rendered.append("  \n".join(escaped))
-    return "\n\n".join(rendered)
-
-
-def _inert_line(escaped: str) -> str:
-    return _LINE_START_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
 
 
 def _quote(text: str, highlights) -> list[str]:
@@ -107,7 +86,7 @@ def _quote(text: str, highlights) -> list[str]:
             pieces.append(_bold(text[s:e]))
             cursor = e
         pieces.append(_escaped_piece(text[cursor:end]))
-        rendered = _inert_line("".join(pieces).strip())
+        rendered = inert_line("".join(pieces).strip())
         if rendered:
             quoted.append(f"> {rendered}")
         elif quoted and quoted[-1] != ">":
@@ -115,8 +94,6 @@ def _quote(text: str, highlights) -> list[str]:
     while quoted and quoted[-1] == ">":
         quoted.pop()
     return quoted or [">"]
-
-
 
 
 def _escaped_piece(piece: str) -> str:

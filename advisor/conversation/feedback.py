@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from advisor.errors import AdvisorError
 from advisor.local_db import LocalDatabase
 
 SCHEMA_VERSION = 1
@@ -55,7 +56,7 @@ _DEVSET_HEADER = """\
 """
 
 
-class FeedbackError(ValueError):
+class FeedbackError(AdvisorError, ValueError):
     """Feedback that cannot be stored or read; the message says what is wrong and the fix."""
 
 

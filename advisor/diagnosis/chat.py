@@ -9,58 +9,78 @@ roadmap, not generated, so the advice is exactly the document's.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
+from advisor.diagnosis.view import assessment_view
+from advisor.diagnosis.words import word
+
 # Which messages come here is decided by advisor.conversation.routing.
+
+
+def stream_reply(diagnosis, message: str, intent, model_name: str) -> Iterator:
+    """The chat reply to a message routed to the diagnosis, as answer events: the
+    company's stage from the description in ``message`` (``intent.kind ==
+    "company_description"``) or from the latest saved assessment, then its roadmap."""
+    from advisor.answering.chain import Answer, AnswerEvent, Source
+    from advisor.retrieval.query import detect_language
+
+    started = time.perf_counter()
+    language = detect_language(message)
+    assessment = None
+    if intent.kind == "company_description":
+        assessment = diagnosis.assess_profile(message)
+        assumption = word(language, "assumed_from_message")
+    else:
+        assessment, latest = diagnosis.latest_assessment()
+        if assessment is not None:
+            assumption = word(language, "assumed_from_history", on=latest.on.isoformat(), id=latest.id,
+                              company=latest.company)
+    sources: list[Source] = []
+    if assessment is None:
+        text = word(language, "no_assessment")
+    else:
+        text = roadmap_answer(assessment, language, assumption)
+        seen = set()
+        for c in assessment.roadmap.citations:
+            if (c.label, c.quote) in seen:
+                continue
+            seen.add((c.label, c.quote))
+            sources.append(Source(f"{c.stage}-{c.section}-{len(seen)}", c.stage, c.section,
+                                  c.label.strip("[]").split(" · ")[-1], c.label, "stage_document",
+                                  c.quote, 1.0, cited=c.label in text))
+    yield AnswerEvent("sources", sources=sources)
+    first = time.perf_counter() - started
+    for line in text.splitlines(keepends=True):
+        yield AnswerEvent("token", text=line)
+    total = time.perf_counter() - started
+    timings = {"retrieval_s": 0.0, "first_token_s": round(first, 3), "total_s": round(total, 3),
+               "prompt_tokens": 0, "generated_tokens": 0, "decode_tokens_per_s": None}
+    if assessment is not None and assessment.extraction is not None:
+        timings["extraction_s"] = round(assessment.extraction.seconds, 2)
+    yield AnswerEvent("done", answer=Answer(message, text, language, False, sources, timings, model_name))
 
 
 def roadmap_answer(assessment, language: str, assumption: str) -> str:
     """The next steps for the assessed stage, cited, after what was assumed."""
-    data = assessment.to_dict()
     lang = "zh" if language == "zh" else "en"
-    title = data["stage_title"][lang]
-    lines = [assumption, ""]
-    if lang == "zh":
-        lines.append(f"你们目前处于阶段{data['stage']}:{title}(置信度 {data['confidence']:.2f})。")
-        lines.append("下一步行动:")
-    else:
-        lines.append(f"You are in stage {data['stage']}: {title} (confidence {data['confidence']:.2f}).")
-        lines.append("Next steps:")
-    lines += [f"- {step[lang]} {step['source']}" for step in data["next_steps"][:4]]
-    kpis = [k for k in data["kpis"] if k.get("target")]
+    view = assessment_view(assessment, lang)
+
+    def cited(line) -> str:
+        return f"{line.text} {line.source}"
+
+    lines = [assumption, "",
+             word(lang, "you_are_in", stage=view.stage, title=view.stage_title, confidence=view.confidence),
+             f"{word(lang, 'next_steps')}:"]
+    lines += [f"- {cited(step)}" for step in view.next_steps[:4]]
+    kpis = [k for k in view.kpis if k.target]
     if kpis:
-        lines.append("KPI:" if lang == "zh" else "KPIs:")
-        for kpi in kpis:
-            name = kpi.get("name_zh", kpi["name"]) if lang == "zh" else kpi["name"]
-            lines.append(f"- {name}: {kpi['target']} {kpi['source']}")
-    duration = data["duration"]
-    lines.append(("预期所需时间: " if lang == "zh" else "Expected duration: ")
-                 + f"{duration[lang]} {duration['source']}")
-    if data.get("budget"):
-        lines.append(("预算: " if lang == "zh" else "Budget: ") + f"{data['budget'][lang]} {data['budget']['source']}")
-    if data["unknown"]:
-        ask = data["unknown"][0]["ask"][lang]
-        lines.append(("还需要确认: " if lang == "zh" else "Still to confirm: ") + ask)
+        lines.append(f"{word(lang, 'kpis_short')}:")
+        lines += [f"- {k.name}: {k.target} {k.source}" for k in kpis]
+    lines.append(f"{word(lang, 'duration')}: {cited(view.duration)}")
+    if view.budget:
+        lines.append(f"{word(lang, 'budget')}: {cited(view.budget)}")
+    if view.unknown:
+        lines.append(f"{word(lang, 'to_confirm')}: {view.unknown[0].text}")
     return "\n".join(lines)
 
-
-def assumption_from_history(saved, language: str) -> str:
-    if language == "zh":
-        return (f"根据你们 {saved.on.isoformat()} 的评估(#{saved.id},{saved.company}),"
-                "假设情况没有变化:")
-    return (f"Based on your assessment #{saved.id} of {saved.on.isoformat()} ({saved.company}), "
-            "assuming nothing has changed since:")
-
-
-def assumption_from_message(language: str) -> str:
-    if language == "zh":
-        return "根据你在这条消息里对公司的描述(没有提到的方面按「不确定」处理):"
-    return ("Based on the description of your company in this message (anything it does not "
-            "mention is treated as unknown):")
-
-
-def no_assessment_yet(language: str) -> str:
-    if language == "zh":
-        return ("我还不知道你们公司处于哪个阶段。请用几句话描述公司目前如何使用AI"
-                "(例如领导是否亲自使用AI工具、部门是否一起做过AI项目),或运行 advisor assess 完成问卷。")
-    return ("I don't know your company's stage yet. Describe in a few sentences how the company "
-            "uses AI today (does the top leader use AI tools? has a department run an AI project "
-            "together?), or run 'advisor assess' for the questionnaire.")

@@ -11,17 +11,20 @@ whose supporting phrase is not in the description is not believed: it becomes
 from __future__ import annotations
 
 import difflib
-import json
+import math
 import re
 import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from advisor.diagnosis.questionnaire import Question, Questionnaire
+from advisor.errors import AdvisorError
 from advisor.retrieval.query import detect_language
 
 MAX_PROFILE_CHARS = 4000
@@ -65,10 +68,15 @@ Question: 团队项目效率是否提高了20%?
 Question: 是否在本地部署开源模型,用自己的数据运行?
 {"answer": "unknown", "evidence": "", "number": null}"""
 
+ANSWERS = ("yes", "partly", "no", "unknown")
+
+# Written out rather than generated from CriterionReply: this is the grammar llama.cpp
+# constrains the reply with, and a generated schema (titles, anyOf, defaults) would be
+# a different grammar, and different replies.
 ANSWER_SCHEMA = {
     "type": "object",
     "properties": {
-        "answer": {"type": "string", "enum": ["yes", "partly", "no", "unknown"]},
+        "answer": {"type": "string", "enum": list(ANSWERS)},
         "evidence": {"type": "string"},
         "number": {"type": ["number", "null"]},
     },
@@ -76,8 +84,68 @@ ANSWER_SCHEMA = {
 }
 
 
-class ProfileError(ValueError):
+class ProfileError(AdvisorError, ValueError):
     """A profile that cannot be diagnosed as given; the message says why."""
+
+
+class CriterionReply(BaseModel):
+    """The model's JSON reply to one criterion, read leniently.
+
+    A small model's reply is evidence to weigh, not input to reject: a field of the wrong
+    type or an answer outside the four counts as not given (an "unknown" answer, no
+    evidence, no figure), extra fields are ignored, and a reply that is no JSON object at
+    all reads as every field not given (see :meth:`read`). Whether an answer is believed
+    is decided afterwards, against the profile.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    answer: Literal["yes", "partly", "no", "unknown"] = "unknown"
+    evidence: str = ""
+    number: float | None = None
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _one_of_the_four(cls, value: object) -> str:
+        answer = value.lower() if isinstance(value, str) else ""
+        return answer if answer in ANSWERS else "unknown"
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> str:
+        # Only text can be a quote: a list's or a number's printed form is not one.
+        return value.strip() if isinstance(value, str) else ""
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _figure(cls, value: object) -> float | None:
+        # A figure written as text ("25") or true/false is not one; neither is a number
+        # too large for a float.
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return number if math.isfinite(number) else None
+
+    @classmethod
+    def read(cls, raw: str) -> CriterionReply:
+        """The reply in ``raw``: its JSON object, or, in text around one, the part from
+        the first ``{`` to the last ``}``; when neither is a JSON object, every field is
+        not given. Never raises: a malformed reply is an unknown answer."""
+        try:
+            return cls.model_validate_json(raw)
+        except ValidationError as error:
+            if any(problem["type"] != "json_invalid" for problem in error.errors()):
+                return cls()  # JSON, but not an object: nothing in it answers
+        match = re.search(r"\{.*\}", raw, re.S)
+        if match is not None:
+            try:
+                return cls.model_validate_json(match.group(0))
+            except ValidationError:
+                pass  # braces around something else, or JSON cut short
+        return cls()
 
 
 @dataclass
@@ -158,15 +226,6 @@ def _states_figure(number: float, evidence: str, profile: str, question: Questio
     return unit == "%" and bool(re.search(rf"(?<![\d.]){figure}\s*%", profile))
 
 
-def _parse(raw: str) -> dict:
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        match = re.search(r"\{.*\}", raw, re.S)
-        data = json.loads(match.group(0)) if match else {}
-    return data if isinstance(data, dict) else {}
-
-
 def clean_profile(text: str) -> str:
     text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", "", text or "").strip()
     if not text:
@@ -203,13 +262,8 @@ class ProfileReader:
             max_tokens=160,
             temperature=0.0,
         )
-        data = _parse(str(reply.content))
-        answer = str(data.get("answer", "unknown")).lower()
-        if answer not in ("yes", "partly", "no", "unknown"):
-            answer = "unknown"
-        evidence = str(data.get("evidence") or "").strip()
-        number = data.get("number")
-        number = float(number) if isinstance(number, (int, float)) and not isinstance(number, bool) else None
+        parsed = CriterionReply.read(str(reply.content))
+        answer, evidence, number = parsed.answer, parsed.evidence, parsed.number
         note = ""
         if answer != "unknown" and not quoted_from(evidence, profile):
             # An answer without words from the profile behind it is a guess.

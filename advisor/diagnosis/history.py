@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from advisor.diagnosis.roadmap import format_target
+from advisor.errors import AdvisorError
 from advisor.local_db import LocalDatabase
 from advisor.knowledge.stages import KPI, StageBook
 
@@ -45,7 +46,7 @@ CREATE INDEX checkins_by_company ON kpi_checkins (company, checked_on, id);
 """
 
 
-class HistoryError(RuntimeError):
+class HistoryError(AdvisorError, RuntimeError):
     """The history database cannot be used; the message names the file and the fix."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from advisor.diagnosis.citations import Citation, cite
+from advisor.errors import AdvisorError
 from advisor.knowledge.stages import Bilingual, Criterion, CriterionNumber, StageBook
 
 AnswerValue = Literal["yes", "partly", "no", "unknown"]
@@ -23,7 +24,7 @@ ANSWER_VALUES: tuple[str, ...] = ("yes", "partly", "no", "unknown")
 _UNKNOWN_ALIASES = {"unknown", "dont_know", "don't know", "dont know", "not sure", "?", ""}
 
 
-class AnswerError(ValueError):
+class AnswerError(AdvisorError, ValueError):
     """Answers that do not fit the questionnaire; the message lists every problem."""
 
     def __init__(self, problems: list[str]):

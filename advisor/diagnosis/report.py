@@ -3,65 +3,57 @@
 The report restates the diagnosis and the roadmap with a citation on every item, and ends
 with the quoted passages, so a manager can check each claim against the document. The
 company name comes from the user (and, in free-text diagnosis, from a model): it and every
-other piece of text are escaped, so HTML or Markdown in them is shown, never run.
+other piece of text are escaped, so HTML or Markdown in it is shown, never run.
+
+The items are written by the functions below, which the web page's card and roadmap use
+as well, so an item reads the same in the report and on the page.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date
 from pathlib import Path
 
 from advisor.diagnosis.chart import render_stage_chart
-from advisor.diagnosis.roadmap import Roadmap, Step
-from advisor.knowledge.chunks import STAGE_NAMES_ZH
-from advisor.knowledge.stages import Bilingual, StageBook
-
-# Characters that would start Markdown markup (emphasis, links, code, tables, headings)
-# inside a line; html.escape has already made < > & inert.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
-
-_WORDS = {
-    "title": ("AI 应用阶段评估报告", "AI adoption assessment"),
-    "date": ("日期", "Date"),
-    "stage": ("所处阶段", "Stage"),
-    "confidence": ("置信度", "Confidence"),
-    "basis": ("已回答的相关条件", "relevant criteria answered"),
-    "inconsistent": ("与阶段顺序不一致的回答", "answers out of stage order"),
-    "evidence": ("依据", "Evidence"),
-    "met": ("已达到", "met"),
-    "not_met": ("未达到", "not met"),
-    "unknown": ("待确认的问题", "Questions to ask next"),
-    "none": ("无", "None"),
-    "gates": ("暂缓事项", "Not yet"),
-    "roadmap": ("路线图", "Roadmap"),
-    "next_steps": ("下一步行动", "Next steps"),
-    "kpis": ("KPI 与目标", "KPIs and targets"),
-    "no_target": ("无量化目标", "no numeric target"),
-    "duration": ("预期所需时间", "Expected duration"),
-    "timeline": ("里程碑", "Milestones"),
-    "month": ("第 {m} 个月", "Month {m}"),
-    "budget": ("预算", "Budget"),
-    "no_budget": ("文档未给出本阶段的预算。", "The document gives no budget for this stage."),
-    "risks": ("风险与合规", "Risks and compliance"),
-    "culture": ("企业文化", "Culture to build"),
-    "move_on": ("进入下一阶段的标志", "What marks the move to the next stage"),
-    "sources": ("来源", "Sources"),
-    "chart": ("阶段进度与里程碑", "Stage progress and milestones"),
-    "answer": ({"yes": "是", "partly": "部分", "no": "否", "unknown": "不知道"},
-               {"yes": "yes", "partly": "partly", "no": "no", "unknown": "don't know"}),
-}
+from advisor.diagnosis.roadmap import Roadmap
+from advisor.diagnosis.view import EvidenceLine, GateLine, KpiLine, Line, MilestoneLine, roadmap_view
+from advisor.diagnosis.words import answer_word, word
+from advisor.escaping import md_text
+from advisor.knowledge.stages import StageBook
 
 
-def md_text(text: str) -> str:
-    """``text`` made inert for Markdown: HTML escaped, markup characters backslashed, and
-    line breaks folded so a value cannot open a heading or a list of its own."""
-    one_line = " ".join(str(text).split())
-    # quote=False: quotes are harmless once < and > are escaped, and readable raw.
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+# --- one item of the assessment, as a Markdown list item ------------------------------
+def cited_item(line: Line) -> str:
+    return f"- {md_text(line.text)} {md_text(line.source)}"
 
 
+def evidence_item(evidence: EvidenceLine, lang: str) -> str:
+    status = word(lang, "met" if evidence.met else "not_met")
+    figure = f", {evidence.number:g}" if evidence.number is not None else ""
+    return (f"- [{status}] {md_text(evidence.question)} — {answer_word(lang, evidence.answer)}{figure} "
+            f"{md_text(evidence.source)}")
+
+
+def gate_item(gate: GateLine) -> str:
+    labels = " ".join(md_text(label) for label in gate.sources)
+    return f"- **{md_text(gate.title)}**: {md_text(gate.advice)} {labels}"
+
+
+def kpi_item(kpi: KpiLine, no_target: str) -> str:
+    """The KPI, its target (``no_target`` where the document gives none) and its source."""
+    return f"- {md_text(kpi.name)}: {md_text(kpi.target or no_target)} {md_text(kpi.source)}"
+
+
+def milestone_item(milestone: MilestoneLine, lang: str) -> str:
+    month = word(lang, "month", m=f"{milestone.month:g}")
+    return f"- {month}: {md_text(milestone.title)} {md_text(milestone.source)}"
+
+
+def items_or_none(items: list[str], lang: str) -> list[str]:
+    return items or [f"- {word(lang, 'none')}"]
+
+
+# --- the report -----------------------------------------------------------------------
 def render_report(
     book: StageBook,
     roadmap: Roadmap,
@@ -73,20 +65,11 @@ def render_report(
     """The Markdown report; ``chart_file`` (a relative path) is embedded as an image."""
     if lang not in ("zh", "en"):
         raise ValueError(f"report language must be 'zh' or 'en', got {lang!r}")
-    i = 0 if lang == "zh" else 1
 
-    def w(key: str):
-        return _WORDS[key][i]
+    def w(key: str) -> str:
+        return word(lang, key)
 
-    def t(text: Bilingual) -> str:
-        return md_text(text.zh if lang == "zh" else text.en)
-
-    def step(s: Step) -> str:
-        return f"- {t(s.text)} {md_text(s.citation.label)}"
-
-    d = roadmap.diagnosis
-    stage_name = STAGE_NAMES_ZH[d.stage] if lang == "zh" else f"Stage {d.stage}"
-    basis = d.confidence_basis
+    v = roadmap_view(roadmap, lang)
     out = [
         f"# {w('title')}: {md_text(company)}",
         "",
@@ -94,52 +77,33 @@ def render_report(
         "",
         f"## {w('stage')}",
         "",
-        f"**{stage_name}: {t(d.stage_title)}**",
+        f"**{v.stage_name}: {md_text(v.stage_title)}**",
         "",
-        f"{w('confidence')}: {d.confidence:.2f} "
-        f"({w('basis')}: {basis['relevant_answered']}/{basis['relevant_criteria']}; "
-        f"{w('inconsistent')}: {basis['later_met']})",
+        f"{w('confidence')}: {v.confidence:.2f} "
+        f"({w('basis')}: {v.relevant_answered}/{v.relevant_criteria}; {w('inconsistent')}: {v.later_met})",
         "",
     ]
     if chart_file:
         out += [f"![{w('chart')}]({md_text(chart_file)})", ""]
 
     out += [f"## {w('evidence')}", ""]
-    answers = w("answer")
-    for e in d.evidence:
-        figure = f", {e.answer.number:g}" if e.answer.number is not None else ""
-        status = w("met") if e.met else w("not_met")
-        out.append(
-            f"- [{status}] {md_text(e.question.text.zh if lang == 'zh' else e.question.text.en)} "
-            f"— {answers[e.answer.value]}{figure} {md_text(e.question.citation.label)}"
-        )
-    out += ([] if d.evidence else [f"- {w('none')}"]) + ["", f"## {w('unknown')}", ""]
-    asks = [f"- {t(u.question.text)} {md_text(u.question.citation.label)}" for u in d.unknown]
-    out += asks or [f"- {w('none')}"]
-
-    out += ["", f"## {w('gates')}", ""]
-    for gate in d.gates:
-        labels = " ".join(md_text(c.label) for c in gate.citations)
-        out.append(f"- **{t(gate.title)}**: {t(gate.advice)} {labels}")
-    out += [] if d.gates else [f"- {w('none')}"]
+    out += items_or_none([evidence_item(e, lang) for e in v.evidence], lang)
+    out += ["", f"## {w('unknown')}", ""] + items_or_none([cited_item(u) for u in v.unknown], lang)
+    out += ["", f"## {w('gates')}", ""] + items_or_none([gate_item(g) for g in v.gates], lang)
 
     out += ["", f"## {w('roadmap')}", "", f"### {w('next_steps')}", ""]
-    out += [step(s) for s in roadmap.next_steps]
-    out += ["", f"### {w('kpis')}", ""]
-    for k in roadmap.kpis:
-        target = md_text(k.target) if k.target else w("no_target")
-        out.append(f"- {t(k.name)}: {target} {md_text(k.citation.label)}")
-    out += ["", f"### {w('duration')}", "", step(roadmap.duration), "", f"### {w('timeline')}", ""]
-    for m in roadmap.timeline:
-        out.append(f"- {w('month').format(m=f'{m.month:g}')}: {t(m.title)} {md_text(m.citation.label)}")
-    out += ["", f"### {w('budget')}", "", step(roadmap.budget) if roadmap.budget else f"- {w('no_budget')}"]
-    out += ["", f"### {w('risks')}", ""] + [step(s) for s in roadmap.risks]
-    out += ["", f"### {w('culture')}", "", step(roadmap.culture)]
-    out += ["", f"### {w('move_on')}", ""] + [step(s) for s in roadmap.move_on]
+    out += [cited_item(s) for s in v.next_steps]
+    out += ["", f"### {w('kpis')}", ""] + [kpi_item(k, w("no_target")) for k in v.kpis]
+    out += ["", f"### {w('duration')}", "", cited_item(v.duration), "", f"### {w('timeline')}", ""]
+    out += [milestone_item(m, lang) for m in v.timeline]
+    out += ["", f"### {w('budget')}", "", cited_item(v.budget) if v.budget else f"- {w('no_budget')}"]
+    out += ["", f"### {w('risks')}", ""] + [cited_item(s) for s in v.risks]
+    out += ["", f"### {w('culture')}", "", cited_item(v.culture)]
+    out += ["", f"### {w('move_on')}", ""] + [cited_item(s) for s in v.move_on]
 
     out += ["", f"## {w('sources')}", ""]
-    for c in roadmap.citations:
-        out.append(f"> {md_text(c.quote)} — {md_text(c.label)}")
+    for quote in v.quotes:
+        out.append(f"> {md_text(quote.text)} — {md_text(quote.source)}")
         out.append(">")
     if out[-1] == ">":
         out.pop()

@@ -12,6 +12,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from advisor.errors import AdvisorError
 from advisor.knowledge.chunks import Chunk
 
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".docx"}
@@ -19,7 +20,7 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 DEFAULT_SECTION_TITLE = "正文"
 
 
-class DocumentError(ValueError):
+class DocumentError(AdvisorError, ValueError):
     """A document cannot be read; the message is meant for the user and names the file."""
 
 

@@ -15,6 +15,8 @@ from typing import Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from advisor.errors import AdvisorError
+
 SectionKey = Literal[
     "goal",
     "actions",
@@ -229,7 +231,7 @@ class StageBook(_Model):
         return [quote for quote in quoted if quote not in document_text]
 
 
-class StageBookError(ValueError):
+class StageBookError(AdvisorError, ValueError):
     """The stage file is missing, is not YAML, or does not match the schema."""
 
 

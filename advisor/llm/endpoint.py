@@ -22,9 +22,8 @@ from __future__ import annotations
 import math
 import re
 import threading
-import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import openai
@@ -35,6 +34,8 @@ from langchain_openai.chat_models.base import BaseChatOpenAI
 from pydantic import PrivateAttr
 
 from advisor.llm.llamacpp import ModelNotAvailable
+from advisor.llm.protocol import ChatModelAbilities
+from advisor.llm.timing import Stopwatch
 
 # Chinese, Japanese and Korean characters and their full-width punctuation. Measured with
 # the default model's tokenizer (Qwen2.5) on the stage document: a CJK character is at
@@ -55,7 +56,7 @@ def estimate_tokens(text: str) -> int:
     return cjk + math.ceil((len(text) - cjk) / CHARS_PER_TOKEN)
 
 
-class EndpointChatModel(BaseChatOpenAI):
+class EndpointChatModel(ChatModelAbilities, BaseChatOpenAI):
     """A chat model served by an OpenAI-compatible server at ``base_url``.
 
     Give ``model`` the name the server serves, or leave it empty to use the first model
@@ -63,6 +64,10 @@ class EndpointChatModel(BaseChatOpenAI):
     """
 
     _model_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    # count_tokens is a safe estimate. supports_prefill stays False: the server answers
+    # every request as a new assistant turn.
+    counts_tokens: ClassVar[bool] = True
 
     @property
     def _llm_type(self) -> str:
@@ -136,11 +141,11 @@ class EndpointChatModel(BaseChatOpenAI):
 
     def warm_up(self) -> dict:
         """Check that the server answers, and which model it serves."""
-        started = time.perf_counter()
+        watch = Stopwatch()
         listed = self.listed_models()
         name = self.served_model(listed)
         report = {"prefix": "none", "server": self.endpoint, "model": name,
-                  "seconds": round(time.perf_counter() - started, 3)}
+                  "seconds": watch.elapsed_s()}
         if listed and name not in listed:
             # llama.cpp's servers answer with their one model whatever the name; vLLM
             # refuses. Either way the user should know.
@@ -170,30 +175,19 @@ class EndpointChatModel(BaseChatOpenAI):
                 run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
                 ) -> Iterator[ChatGenerationChunk]:
         self.served_model()
-        started = time.perf_counter()
-        first_token_at: float | None = None
-        generated = 0
+        watch = Stopwatch()
         usage: dict = {}
         try:
             for chunk in super()._stream(messages, stop=stop, run_manager=run_manager,
                                          **self._portable(kwargs)):
                 if chunk.text:
-                    generated += 1  # servers send one token a chunk
-                    if first_token_at is None:
-                        first_token_at = time.perf_counter()
+                    watch.token()  # servers send one token a chunk
                 if chunk.message.usage_metadata:
                     usage = dict(chunk.message.usage_metadata)
                 yield chunk
         except (openai.APIError, httpx.HTTPError) as exc:
             raise self._unavailable(exc) from exc
-        ended = time.perf_counter()
-        decode_s = ended - (first_token_at or ended)
-        timings = {
-            "first_token_s": round((first_token_at or ended) - started, 3),
-            "total_s": round(ended - started, 3),
-            "generated_tokens": usage.get("output_tokens", generated),
-            "decode_tokens_per_s": round((generated - 1) / decode_s, 2) if generated > 1 and decode_s > 0 else None,
-        }
-        if "input_tokens" in usage:  # not every server reports usage while streaming
-            timings["prompt_tokens"] = usage["input_tokens"]
+        watch.stop()
+        # Not every server reports usage while streaming: then prompt_tokens is left out.
+        timings = watch.model_timings(usage.get("input_tokens"), usage.get("output_tokens"))
         yield ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"timings": timings}))

@@ -12,10 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -30,12 +29,16 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
+from advisor.errors import AdvisorError
+from advisor.llm.protocol import ChatModelAbilities
+from advisor.llm.timing import Stopwatch
+
 KEPT_STATES = 3  # saved prompt states per model file
 
 _ROLES = {HumanMessage: "user", AIMessage: "assistant", SystemMessage: "system"}
 
 
-class ModelNotAvailable(RuntimeError):
+class ModelNotAvailable(AdvisorError, RuntimeError):
     """The chat model cannot be loaded; the message says how to fix it."""
 
 
@@ -66,7 +69,7 @@ def _role(message: BaseMessage) -> str:
     raise ValueError(f"Unsupported message type: {type(message).__name__}")
 
 
-class LlamaCppChatModel(BaseChatModel):
+class LlamaCppChatModel(ChatModelAbilities, BaseChatModel):
     """A GGUF chat model run in this process by llama-cpp-python.
 
     Calls are serialised by a lock. llama.cpp keeps the tokens it evaluated last and
@@ -97,8 +100,10 @@ class LlamaCppChatModel(BaseChatModel):
     _prefix_system: str | None = PrivateAttr(default=None)
     _prefix_tokens: list[int] | None = PrivateAttr(default=None)
 
-    # A trailing assistant message is continued (see _stream); the chain uses this.
-    supports_prefill: bool = True
+    # A trailing assistant message is continued (see _stream), and the tokenizer is the
+    # model's own.
+    supports_prefill: ClassVar[bool] = True
+    counts_tokens: ClassVar[bool] = True
 
     @property
     def _llm_type(self) -> str:
@@ -107,6 +112,11 @@ class LlamaCppChatModel(BaseChatModel):
     @property
     def model_name(self) -> str:
         return Path(self.model_path).name
+
+    @property
+    def display_name(self) -> str:
+        """Answers name the model file."""
+        return self.model_name
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -192,11 +202,11 @@ class LlamaCppChatModel(BaseChatModel):
     def warm_up(self) -> dict:
         """Load the model and make the kept prefix ready; says where it came from."""
         llama = self.load()
-        started = time.perf_counter()
+        watch = Stopwatch()
         with self._lock:
             source = self._restore_prefix(llama) if self._prefix_system else "none"
         return {"prefix": source, "prefix_tokens": len(self._prefix_tokens or []),
-                "seconds": round(time.perf_counter() - started, 3)}
+                "seconds": watch.elapsed_s()}
 
     def _prefix_token_ids(self, llama: Any) -> list[int]:
         # The prefix is what two different questions share after tokenisation: the
@@ -315,11 +325,9 @@ class LlamaCppChatModel(BaseChatModel):
         }
         llama = self.load()
         with self._lock:  # held for the whole generation: one Llama, one caller at a time
-            started = time.perf_counter()
+            watch = Stopwatch()
             if keeps_prefix:
                 self._restore_prefix(llama)
-            first_token_at: float | None = None
-            generated = 0
             finish_reason = None
             if prefill:
                 formatted = self._format(payload)
@@ -335,24 +343,15 @@ class LlamaCppChatModel(BaseChatModel):
                 token = token or ""
                 if not token:
                     continue
-                if first_token_at is None:
-                    first_token_at = time.perf_counter()
-                generated += 1
+                watch.token()
                 if run_manager:
                     run_manager.on_llm_new_token(token)
                 yield ChatGenerationChunk(message=AIMessageChunk(content=token))
-            ended = time.perf_counter()
-            total_tokens = int(getattr(llama, "n_tokens", 0))
+            watch.stop()
+            total_tokens = int(llama.n_tokens)
+        generated = watch.tokens
         prompt_tokens = max(total_tokens - generated, 0)
-        first = (first_token_at or ended) - started
-        decode_s = ended - (first_token_at or ended)
-        timings = {
-            "first_token_s": round(first, 3),
-            "total_s": round(ended - started, 3),
-            "prompt_tokens": prompt_tokens,
-            "generated_tokens": generated,
-            "decode_tokens_per_s": round((generated - 1) / decode_s, 2) if generated > 1 and decode_s > 0 else None,
-        }
+        timings = watch.model_timings(prompt_tokens)
         yield ChatGenerationChunk(
             message=AIMessageChunk(
                 content="",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Mapping
 
+from advisor.errors import AdvisorError
 from advisor.settings import DEFAULT_MODEL_FILE, Settings
 
 # progress(stage, done, total), stage one of: download, assemble, verify, copy.
@@ -31,7 +32,7 @@ Download = Callable[[list[str], Path], None]
 _CHUNK = 8 * 1024 * 1024
 
 
-class ModelFileError(RuntimeError):
+class ModelFileError(AdvisorError, RuntimeError):
     """A model file could not be obtained or used."""
 
 

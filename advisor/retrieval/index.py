@@ -11,12 +11,16 @@ leave files that crash the next process, and a second client on a directory anot
 process has open can hang. A new build goes into a fresh directory; only when it is
 complete does ``CURRENT`` switch to it, so a reader sees the old index or the new one,
 never half of one. The vectors are also kept as a plain array so the next build can
-re-use them for unchanged passages without opening the live chromadb directory.
+re-use them for unchanged passages without opening the live chromadb directory; search
+never reads that array. The one thing retrieval needs from all passages at once, their
+mean similarity to a question, is the similarity to their centroid, which the manifest
+records (``mean(V @ q) == mean(V) @ q``).
 
 Where a build's collection lives is the job of a store: :class:`LocalStore` (the
 ``chroma/`` folder above) or a Chroma server (:mod:`advisor.retrieval.server_store`, one
 collection per build). ``CURRENT``, the manifests and the vectors stay under
-``index_dir`` either way, so the switch and the re-use work the same.
+``index_dir`` either way, so the switch and the re-use work the same; every question is
+answered by the store alone.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from advisor.errors import AdvisorError
 from advisor.files import write_atomic
 from advisor.knowledge.chunks import Chunk
 
@@ -42,7 +47,7 @@ MANIFEST_VERSION = 1
 Progress = Callable[[str, int, int], None]
 
 
-class IndexNotReady(RuntimeError):
+class IndexNotReady(AdvisorError, RuntimeError):
     """The index is missing or unusable; the message says how to fix it."""
 
 
@@ -61,6 +66,27 @@ def vectors_match(vectors: np.ndarray, manifest: dict) -> bool:
     the recorded dimension (a truncated or damaged ``vectors.npy`` is not)."""
     return (vectors.shape == (len(manifest.get("ids") or []), manifest.get("dimension"))
             and bool(np.isfinite(vectors).all()))
+
+
+def unit_rows(vectors) -> np.ndarray:
+    """``vectors`` as float64 rows of length 1, as the collection's cosine space sees them."""
+    rows = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+
+
+def passage_centroid(vectors) -> list[float]:
+    """The mean of the passages' unit vectors: its dot product with a unit question vector
+    is the question's mean cosine similarity to every passage."""
+    return unit_rows(vectors).mean(axis=0).tolist()
+
+
+def centroid_matches(centroid, manifest: dict) -> bool:
+    """Whether a manifest's ``centroid`` is a finite vector of the recorded dimension."""
+    try:
+        values = np.asarray(centroid, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return values.shape == (manifest.get("dimension"),) and bool(np.isfinite(values).all())
 
 
 def _chroma_client(path: Path):
@@ -107,6 +133,7 @@ class PassageIndex:
         self._collection = None
         self._chunks: list[Chunk] = []
         self._manifest: dict = {}
+        self._centroid = np.zeros(0)
 
     # --- state on disk ------------------------------------------------------------------
     @property
@@ -207,6 +234,7 @@ class PassageIndex:
                 "dimension": int(vectors.shape[1]) if len(chunks) else 0,
                 "ids": ids,
                 "sources": sorted({c.source for c in chunks}),
+                "centroid": passage_centroid(vectors) if len(chunks) else [],
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
             if self.store.location is not None:
@@ -269,9 +297,16 @@ class PassageIndex:
                 )
             chunks: list[Chunk] = []
             collection = None
+            centroid = np.zeros(0)
             if manifest.get("ids"):
+                recorded = manifest.get("centroid")
+                if recorded is not None and not centroid_matches(recorded, manifest):
+                    raise IndexNotReady("The index manifest is damaged. Run 'advisor ingest --rebuild'.")
                 collection = self.store.get_collection(self.builds_dir / build)
-                got = collection.get(include=["documents", "metadatas"])
+                # A build made before manifests recorded the centroid: work it out once
+                # from the vectors the collection holds, in the same read as the passages.
+                include = ["documents", "metadatas"] + (["embeddings"] if recorded is None else [])
+                got = collection.get(include=include)
                 by_id = {
                     i: Chunk.from_metadata(d, m)
                     for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
@@ -279,7 +314,10 @@ class PassageIndex:
                 if set(by_id) != set(manifest["ids"]):
                     raise IndexNotReady("The index is incomplete. Run 'advisor ingest --rebuild'.")
                 chunks = [by_id[i] for i in manifest["ids"]]
+                centroid = np.asarray(passage_centroid(got["embeddings"]) if recorded is None else recorded,
+                                      dtype=np.float64)
             self._collection, self._chunks, self._manifest = collection, chunks, manifest
+            self._centroid = centroid
             self._opened = build
 
     @property
@@ -293,7 +331,8 @@ class PassageIndex:
         return self._manifest
 
     def vectors(self) -> np.ndarray:
-        """The passage vectors of the build in service, in the order of :attr:`chunks`."""
+        """The saved passage vectors of the build in service (``vectors.npy``), in the order
+        of :attr:`chunks`: what the next build re-uses. Search never reads them."""
         self.open()
         if not self._chunks:
             return np.zeros((0, 0), dtype=np.float32)
@@ -320,3 +359,22 @@ class PassageIndex:
                 result["documents"][0], result["metadatas"][0], result["distances"][0]
             )
         ]
+
+    def similarities(self, vector: Sequence[float], ids: Sequence[str]) -> dict[str, float]:
+        """Cosine similarity of ``vector`` to the passages ``ids``, by their stored vectors
+        (for passages a search did not return); ids the build does not hold are left out."""
+        self.open()
+        if self._collection is None or not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["embeddings"])
+        if not len(got["ids"]):
+            return {}
+        scores = unit_rows(got["embeddings"]) @ unit_rows(vector)[0]
+        return {i: float(s) for i, s in zip(got["ids"], scores)}
+
+    def mean_similarity(self, vector: Sequence[float]) -> float:
+        """Mean cosine similarity of ``vector`` to every passage of the build in service."""
+        self.open()
+        if not self._chunks:
+            return 0.0
+        return float(self._centroid @ unit_rows(vector)[0])

@@ -83,17 +83,15 @@ class Retriever:
         self._keyword_lock = threading.Lock()
         self._keyword_for: tuple | None = None
         self._keywords: KeywordIndex | None = None
-        self._vectors: np.ndarray | None = None
 
-    def _keyword_index(self) -> tuple[KeywordIndex, np.ndarray]:
+    def _keyword_index(self) -> KeywordIndex:
         chunks = self.index.chunks  # re-opens the index if another process rebuilt it
         key = tuple(c.id for c in chunks)
         with self._keyword_lock:
             if self._keyword_for != key:
                 self._keywords = KeywordIndex([c.text for c in chunks], self.cache_dir)
-                self._vectors = self.index.vectors()
                 self._keyword_for = key
-            return self._keywords, self._vectors
+            return self._keywords
 
     def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
         """Rank passages for ``question`` and decide whether the documents cover it."""
@@ -106,12 +104,13 @@ class Retriever:
                              reason=f"the document describes five stages; it has no stage {stage}",
                              seconds=time.perf_counter() - started)
 
-        keywords, vectors = self._keyword_index()
+        keywords = self._keyword_index()
         chunks = self.index.chunks
         query_vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         pool = max(4 * k, 20)
         dense = self.index.search(query_vector, pool, stage=stage)
         dense_ids = [c.id for c, _ in dense]
+        similarity = {c.id: score for c, score in dense}
 
         tokens = tokenize(question, self.cache_dir)
         translated = self.glossary.translate(question) if language == "en" else expand_chinese(question)
@@ -123,18 +122,20 @@ class Retriever:
         ][:pool]
 
         fused = reciprocal_rank_fusion([dense_ids, keyword_ids], weights=[1.0, self.keyword_weight])
+        chosen = [cid for cid, _ in fused[:k]]
+        # A passage only the keywords found has no similarity from the search: the index
+        # works it out from its stored vector (at most k of them, never all).
+        unscored = [cid for cid in chosen if cid not in similarity]
+        if unscored:
+            similarity.update(self.index.similarities(query_vector, unscored))
         position = {c.id: i for i, c in enumerate(chunks)}
-        similarities = vectors @ query_vector if len(chunks) else np.zeros(0)
-        passages = [
-            ScoredPassage(chunks[position[cid]], float(similarities[position[cid]]))
-            for cid, _ in fused[:k]
-        ]
+        passages = [ScoredPassage(chunks[position[cid]], similarity[cid]) for cid in chosen]
         best = max((p.score for p in passages), default=0.0)
         # Raw cosine similarity is a poor coverage signal with e5: every Chinese question,
         # even about the weather, scores higher against this Chinese text than many
         # on-topic English questions do. What separates them is how much the best passage
         # stands out from the rest: on-topic questions peak, off-topic ones are flat.
-        margin = best - float(similarities.mean()) if len(chunks) else 0.0
+        margin = best - self.index.mean_similarity(query_vector) if chunks else 0.0
         keyword_best = keyword_hits[0][1] if keyword_hits else 0.0
         # A question that names one of the five stages, or shares real terms with a
         # passage, is about the document unless the passages are flat for it.

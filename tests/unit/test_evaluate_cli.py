@@ -12,7 +12,7 @@ from advisor.cli.main import cli
 from advisor.evaluation import (DEFAULT_DEVSET, DevItem, DiagnosisProfile, EvaluationSetError, ItemResult, ProfileResult,
                                 build_report, load_devset, load_profiles, percentile, summarize,
                                 summarize_profiles)
-from tests.unit.test_cli import REPLY, model, runner  # noqa: F401  (fixtures)
+from tests.unit.cli_helpers import REPLY
 
 DEVSET = {"questions": [
     {"id": "zh-duration-stage3", "question": "第三阶段一般需要多长时间?", "language": "zh", "stage": 3,

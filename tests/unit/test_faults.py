@@ -167,7 +167,7 @@ def test_check_index_names_a_changed_stage_document(private_root, tmp_path, advi
 
 
 def test_corpus_changes_names_added_removed_and_shrunk_documents(built_advisor):
-    chunks = built_advisor.corpus()
+    chunks = built_advisor.knowledge.corpus()
     manifest = {"ids": [c.id for c in chunks], "sources": ["stage_document"]}
     assert corpus_changes(manifest, chunks) == []
     assert corpus_changes({"ids": manifest["ids"], "sources": ["stage_document", "old.md"]}, chunks) == [
@@ -287,8 +287,8 @@ def test_a_rebuild_that_still_cannot_be_read_fails_once_not_per_question(fake_ro
 
 
 def test_startup_brings_a_changed_document_and_a_changed_model_up_to_date(fake_root, advisor_at):
-    """serve, chat and ask start with _prepare_index; per question only damage is mended."""
-    from advisor.cli.main import _prepare_index
+    """serve, chat and ask start with prepare_index; per question only damage is mended."""
+    from advisor.cli.common import prepare_index
 
     advisor = advisor_at(fake_root, embeddings=FAKE)
     doc = fake_root / "plan.md"
@@ -297,11 +297,11 @@ def test_startup_brings_a_changed_document_and_a_changed_model_up_to_date(fake_r
     copy = advisor.settings.documents_dir / "plan.md"
     copy.write_text(copy.read_text(encoding="utf-8").replace("8.8", "9.9"), encoding="utf-8")
     assert advisor.ensure_index() is None  # the hot path does not re-read documents
-    _prepare_index(advisor, quiet=True)
-    assert advisor.index.read_manifest()["ids"] == [c.id for c in advisor.corpus()]
+    prepare_index(advisor, quiet=True)
+    assert advisor.index.read_manifest()["ids"] == [c.id for c in advisor.knowledge.corpus()]
     assert any("9.9" in c.text for c in advisor.index.chunks)
 
     other = CountingEmbeddings(size=32, name="fake-other-32")
-    _prepare_index(advisor_at(fake_root, embeddings=other), quiet=True)
+    prepare_index(advisor_at(fake_root, embeddings=other), quiet=True)
     assert advisor.index.read_manifest()["embedding"] == "fake-other-32"
-    assert len(other.embedded) == len(advisor.corpus())
+    assert len(other.embedded) == len(advisor.knowledge.corpus())

@@ -14,7 +14,7 @@ import yaml
 from advisor.cli.main import cli
 from advisor.conversation.feedback import NOTE_MAX_CHARS, SCHEMA_VERSION, FeedbackError, FeedbackStore
 from advisor.evaluation import DevItem, ItemResult, load_devset, summarize
-from tests.unit.test_cli import REPLY, model, runner  # noqa: F401  (fixtures)
+from tests.unit.cli_helpers import REPLY
 
 
 def source(stage, section, cited, label="", text="预期所需时间: 约6个月至1年。") -> dict:
@@ -176,7 +176,7 @@ def test_export_into_a_missing_folder_says_so(store: FeedbackStore, tmp_path: Pa
         store.export_devset(tmp_path / "missing" / "feedback.yaml")
 
 
-def test_exported_set_runs_in_advisor_eval(runner, model, tmp_path: Path) -> None:  # noqa: F811
+def test_exported_set_runs_in_advisor_eval(runner, model, tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "fb" / "feedback.sqlite")
     store.add("down", "那它呢?", "第三阶段一般需要多长时间?", "大约两年。", [source(3, "duration", True)],
               language="zh")

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from advisor.cli import main as cli_main
 from advisor.cli.main import cli
 from advisor.conversation.feedback import SCHEMA_VERSION, FeedbackStore
 from advisor.evaluation import load_devset
@@ -23,11 +22,6 @@ CITED = [{"id": "s1", "stage": 3, "section": "duration", "section_title": "é¢„æœ
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
-
-    def no_advisor(settings):
-        raise AssertionError("the feedback commands must not load the model or the index")
-
-    monkeypatch.setattr(cli_main, "_advisor", no_advisor)
     return tmp_path / "data"
 
 
@@ -36,8 +30,12 @@ def store(data_dir: Path) -> FeedbackStore:
     return FeedbackStore(data_dir / "feedback.sqlite")
 
 
+def no_advisor(settings):
+    raise AssertionError("the feedback commands must not load the model or the index")
+
+
 def run(*args: str):
-    return CliRunner().invoke(cli, ["feedback", *args])
+    return CliRunner().invoke(cli, ["feedback", *args], obj=no_advisor)
 
 
 def test_list_with_nothing_rated(data_dir: Path) -> None:

@@ -7,20 +7,10 @@ import types
 
 import pytest
 
-from advisor.knowledge.chunks import Chunk
 from advisor.retrieval import index as index_module
 from advisor.retrieval.index import IndexNotReady, PassageIndex
 from tests.fakes import CountingEmbeddings
-
-
-def make_chunks(n: int = 6, changed: int | None = None) -> list[Chunk]:
-    chunks = []
-    for i in range(n):
-        text = f"passage {i} about stage {i % 5 + 1}" + (" (edited)" if i == changed else "")
-        chunks.append(Chunk(text=text, source="test.md", section=f"s{i}", section_title=f"Section {i}",
-                            start=i * 100, end=i * 100 + len(text), stage=i % 5 + 1,
-                            embed_text=f"Stage {i % 5 + 1}: {text}"))
-    return chunks
+from tests.unit.index_fixtures import make_chunks
 
 
 @pytest.fixture
@@ -52,7 +42,7 @@ def test_build_writes_current_and_search_finds_the_passage(index, embeddings):
     hits = fresh.search(embeddings.embed_query(chunks[2].embed_text), k=3)
     assert len(hits) == 3
     best, score = hits[0]
-    assert best == chunks[2] or (best.id == chunks[2].id and best.text == chunks[2].text)
+    assert best == chunks[2]
     assert score == pytest.approx(1.0, abs=1e-4)
     assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
     assert [c.id for c in fresh.chunks] == [c.id for c in chunks]
@@ -240,3 +230,77 @@ def test_damaged_saved_vectors_are_embedded_again_not_reused(index, embeddings, 
     report = index.build(make_chunks(changed=0), embeddings)
     assert report.embedded == 6 and report.reused == 0
     assert np.isfinite(PassageIndex(index.index_dir, embeddings.name).vectors()).all()
+
+
+# --- what retrieval asks of the build in service ------------------------------------------
+def cosines(vectors, vector):
+    import numpy as np
+
+    rows = np.asarray(vectors, dtype=np.float64)
+    query = np.asarray(vector, dtype=np.float64)
+    return rows @ query / (np.linalg.norm(rows, axis=1) * np.linalg.norm(query))
+
+
+def test_the_manifest_records_the_centroid_that_gives_the_mean_similarity(index, embeddings):
+    import numpy as np
+
+    index.build(make_chunks(), embeddings)
+    manifest = index.read_manifest()
+    assert len(manifest["centroid"]) == manifest["dimension"] == 32
+    reader = PassageIndex(index.index_dir, embeddings.name)
+    saved = np.load(index.builds_dir / index.current_build() / "vectors.npy")
+    for text in ("passage 3", "something else entirely"):
+        question = embeddings.embed_query(text)
+        # The fake vectors are not of length 1: the mean is of cosines, as the search's are.
+        assert reader.mean_similarity(question) == pytest.approx(cosines(saved, question).mean(), abs=1e-6)
+
+
+def test_a_build_without_a_recorded_centroid_works_it_out_from_the_collection(index, embeddings):
+    index.build(make_chunks(), embeddings)
+    question = embeddings.embed_query("passage 4")
+    expected = PassageIndex(index.index_dir, embeddings.name).mean_similarity(question)
+    path = index.builds_dir / index.current_build() / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["centroid"]  # as a build made before manifests recorded it
+    path.write_text(json.dumps(manifest))
+    (path.parent / "vectors.npy").unlink()  # not read for it either
+    # Only the order of summation differs (the collection returns the passages in its own).
+    assert PassageIndex(index.index_dir, embeddings.name).mean_similarity(question) == pytest.approx(
+        expected, abs=1e-7)
+
+
+@pytest.mark.parametrize("centroid", [[0.1] * 16, [float("nan")] * 32, "garbage"], ids=["short", "nan", "text"])
+def test_a_damaged_centroid_is_an_index_that_needs_a_rebuild(index, embeddings, centroid):
+    index.build(make_chunks(), embeddings)
+    path = index.builds_dir / index.current_build() / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["centroid"] = centroid
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexNotReady, match="manifest is damaged.*ingest --rebuild"):
+        PassageIndex(index.index_dir, embeddings.name).open()
+
+
+def test_similarities_of_chosen_passages_come_from_their_stored_vectors(index, embeddings):
+    import numpy as np
+
+    chunks = make_chunks()
+    index.build(chunks, embeddings)
+    (index.builds_dir / index.current_build() / "vectors.npy").unlink()  # search never reads it
+    reader = PassageIndex(index.index_dir, embeddings.name)
+    question = embeddings.embed_query("passage 1")
+    wanted = [chunks[4].id, chunks[1].id, "not-a-passage"]
+    scores = reader.similarities(question, wanted)
+    assert set(scores) == {chunks[4].id, chunks[1].id}
+    stored = [embeddings.embed_documents([c.embed_text])[0] for c in (chunks[4], chunks[1])]
+    assert [scores[chunks[4].id], scores[chunks[1].id]] == pytest.approx(cosines(stored, question), abs=1e-6)
+    # The same cosine the search reports for a passage it returns.
+    searched = dict((c.id, s) for c, s in reader.search(question, k=6))
+    assert all(abs(searched[i] - s) < 1e-5 for i, s in scores.items())
+    assert reader.similarities(question, []) == {}
+    assert np.isfinite(list(scores.values())).all()
+
+
+def test_an_empty_index_has_no_similarities(index, embeddings):
+    index.build([], embeddings)
+    assert index.mean_similarity([0.5] * 32) == 0.0
+    assert index.similarities([0.5] * 32, ["anything"]) == {}

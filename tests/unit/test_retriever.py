@@ -66,3 +66,45 @@ def test_retrieval_is_fast_once_warm(retriever):
     # Typically 20-30 ms; generous because the test machine is shared.
     assert per_question < 1.0
     assert 0 < result.seconds < 1.0
+
+
+def reference_scores(advisor, question):
+    """The cosine of every passage and their mean, from the build's saved vectors: what the
+    retriever must report without ever scanning them itself."""
+    import numpy as np
+
+    index = advisor.index
+    saved = np.load(index.builds_dir / index.current_build() / "vectors.npy").astype(np.float64)
+    query = np.asarray(advisor.retriever.embeddings.embed_query(question), dtype=np.float64)
+    cosine = saved @ query / (np.linalg.norm(saved, axis=1) * np.linalg.norm(query))
+    return dict(zip((c.id for c in index.chunks), cosine)), float(cosine.mean())
+
+
+@pytest.mark.parametrize("question", ["What should we do next?", "阶段三需要多长时间?", "今天天气怎么样?"])
+def test_scores_and_margin_are_the_cosines_of_the_passages(built_advisor, retriever, question):
+    import numpy as np
+
+    result = retriever.retrieve(question)
+    cosine, mean = reference_scores(built_advisor, question)
+    assert [p.score for p in result.passages] == pytest.approx([cosine[p.chunk.id] for p in result.passages],
+                                                               abs=1e-5)
+    assert result.extra["margin"] == pytest.approx(result.extra["best_score"] - mean, abs=1e-5)
+    if question == "What should we do next?":
+        # Some of its passages are found by the keywords alone, outside the dense pool.
+        query = np.asarray(retriever.embeddings.embed_query(question), dtype=np.float32)
+        pool = {c.id for c, _ in built_advisor.index.search(query, 20)}
+        assert {p.chunk.id for p in result.passages} - pool
+
+
+def test_retrieval_reads_no_saved_vectors(private_root, make_advisor, retriever):
+    from tests.conftest import make_settings
+
+    index_dir = make_settings(private_root).index_dir
+    build = (index_dir / "CURRENT").read_text().strip()
+    (index_dir / "builds" / build / "vectors.npy").unlink()  # the next build's, not the search's
+    copy = make_advisor(data_dir=private_root / "data").retriever
+    for question in ["What should we do next?", "What are the KPIs of stage 4?", "What's the weather in Paris?"]:
+        expected, found = retriever.retrieve(question), copy.retrieve(question)
+        assert [p.chunk.id for p in found.passages] == [p.chunk.id for p in expected.passages]
+        assert [p.score for p in found.passages] == pytest.approx([p.score for p in expected.passages], abs=1e-6)
+        assert (found.covered, found.extra["margin"]) == (expected.covered, pytest.approx(expected.extra["margin"]))

@@ -1,0 +1,81 @@
+"""The diagnosis as a service: questionnaire answers or a free-text description in,
+an assessment with its roadmap out, saved to the local history when a company is named.
+
+The model only reads a description into questionnaire answers; the stage is always
+placed by the same deterministic scoring, so both ways agree on the same facts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from advisor.settings import Settings
+
+
+class DiagnosisService:
+    """Assessments, their history and their reports, for one stage book."""
+
+    def __init__(self, settings: Settings, stage_book, chat_model):
+        self.settings = settings
+        self.stage_book = stage_book
+        self.chat_model = chat_model
+        self._questionnaire = None
+
+    @property
+    def questionnaire(self):
+        from advisor.diagnosis import Questionnaire
+
+        if self._questionnaire is None:
+            self._questionnaire = Questionnaire(self.stage_book)
+        return self._questionnaire
+
+    def history(self):
+        """The local record of assessments and KPI check-ins (SQLite in the data directory)."""
+        from advisor.diagnosis import AssessmentHistory
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return AssessmentHistory(self.settings.data_dir / "assessments.sqlite", self.stage_book)
+
+    def assess(self, answers: dict, company: str | None = None, on: date | None = None):
+        """Diagnose the stage from questionnaire answers and plan the next steps.
+
+        With ``company`` the assessment is saved to the history. Raises
+        :class:`~advisor.diagnosis.AnswerError` listing every bad answer.
+        """
+        from advisor.diagnosis import build_roadmap, diagnose
+        from advisor.diagnosis.assessment import Assessment
+
+        validated = self.questionnaire.validate_answers(answers)
+        roadmap = build_roadmap(self.stage_book, diagnose(self.stage_book, validated, self.questionnaire))
+        assessment = Assessment(validated, roadmap)
+        if company:
+            assessment.history_id = self.history().save(
+                company, on or date.today(), validated.to_dict(), roadmap.to_dict()
+            )
+        return assessment
+
+    def assess_profile(self, profile: str, company: str | None = None, on: date | None = None,
+                       on_answer=None):
+        """Diagnose from a free-text description: the model reads the answers, one criterion
+        at a time; the same deterministic scoring as the questionnaire places the company."""
+        from advisor.diagnosis.extraction import ProfileReader
+
+        extraction = ProfileReader(self.chat_model, self.questionnaire).read(profile, on_answer)
+        assessment = self.assess(extraction.questionnaire_answers(), company, on)
+        assessment.extraction = extraction
+        return assessment
+
+    def latest_assessment(self):
+        """The newest saved assessment, scored again with today's rules, and its record;
+        ``(None, None)`` when nothing is saved yet."""
+        saved = self.history().assessments()
+        if not saved:
+            return None, None
+        return self.assess(saved[-1].answers), saved[-1]
+
+    def write_report(self, roadmap, path: Path, company: str, on: date, lang: str) -> tuple[Path, Path]:
+        """The Markdown report and its SVG stage chart, written next to each other."""
+        from advisor.diagnosis.report import write_report
+
+        return write_report(self.stage_book, roadmap, path, company, on, lang)
