@@ -109,6 +109,7 @@ def build_advisor(
         article=article,
         repeated_passages=settings.repeated_passages,
         canary=settings.prompt_canary,
+        stage_book=stage_book,
     )
     knowledge = KnowledgeBase(settings, stage_book, index, embeddings)
     diagnosis = DiagnosisService(settings, stage_book, chat_model)

@@ -41,6 +41,16 @@ class DevItem:
     sections: list[str]
     facts: list[list[str]]
     refuse: bool
+    # "tuning" (thresholds, glossary and prompt may be fitted to it) or "sealed" (only
+    # ever measured); a question without one, e.g. from rated answers, is tuning.
+    split: str = "tuning"
+    # Where the advisor must send it: "document", or "diagnosis" for a message that
+    # describes the user's company, whatever it then asks.
+    route: str = "document"
+
+
+SPLITS = ("sealed", "tuning")
+ROUTES = ("document", "diagnosis")
 
 
 @dataclass
@@ -57,15 +67,20 @@ class ItemResult:
     total_s: float
     retrieval_s: float
     errors: list[str] = field(default_factory=list)
+    # Figures of the answer that none of its passages holds with the same unit.
+    ungrounded: list[str] = field(default_factory=list)
+    # Whether any of the top three passages is of the question's stage (any section).
+    stage_hit3: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def to_dict(self) -> dict:
-        return {"id": self.item.id, "language": self.item.language, "ok": self.ok, "errors": self.errors,
+        return {"id": self.item.id, "split": self.item.split, "language": self.item.language, "ok": self.ok,
+                "errors": self.errors, "ungrounded_figures": self.ungrounded,
                 "refused": self.refused, "should_refuse": self.item.refuse, "hit@1": self.hit1,
-                "hit@3": self.hit3, "facts_found": self.facts_found, "facts": len(self.item.facts),
+                "hit@3": self.hit3, "stage_hit@3": self.stage_hit3, "facts_found": self.facts_found, "facts": len(self.item.facts),
                 "first_token_s": round(self.first_token_s, 3), "total_s": round(self.total_s, 3),
                 "retrieval_ms": round(1000 * self.retrieval_s, 1), "answer": self.answer}
 
@@ -104,7 +119,14 @@ def load_devset(path: Path = DEFAULT_DEVSET) -> list[DevItem]:
         values = {k: entry.get(k) for k in DevItem.__dataclass_fields__}
         # An off-topic question lists no sections or facts; scoring still counts them.
         values.update(sections=entry.get("sections") or [], facts=entry.get("facts") or [],
-                      refuse=bool(entry.get("refuse")))
+                      refuse=bool(entry.get("refuse")), split=entry.get("split") or "tuning",
+                      route=entry.get("route") or "document")
+        if values["split"] not in SPLITS:
+            raise EvaluationSetError(f"{path}: {entry['id']}: split must be 'tuning' or 'sealed', "
+                                     f"not {values['split']!r}.")
+        if values["route"] not in ROUTES:
+            raise EvaluationSetError(f"{path}: {entry['id']}: route must be 'document' or 'diagnosis', "
+                                     f"not {values['route']!r}.")
         items.append(DevItem(**values))
     return items
 
@@ -154,9 +176,29 @@ def score_item(item: DevItem, answer, retrieval) -> ItemResult:
         language_ok = answer_language(answer.answer) == item.language
         if not language_ok:
             errors.append(f"answered in the wrong language for a {item.language} question")
+    ungrounded = [] if answer.refused else answer_figures_not_in_passages(answer)
+    if ungrounded:
+        errors.append(f"figures not in its passages: {', '.join(ungrounded)}")
     t = answer.timings
+    stage_hit3 = item.stage is not None and any(c.stage == item.stage for c in top[:3])
     return ItemResult(item, answer.answer, answer.refused, hit(1), hit(3), found, cited_ok,
-                      language_ok, t["first_token_s"], t["total_s"], t["retrieval_s"], errors)
+                      language_ok, t["first_token_s"], t["total_s"], t["retrieval_s"], errors, ungrounded,
+                      stage_hit3)
+
+
+def answer_figures_not_in_passages(answer) -> list[str]:
+    """The answer's figures that no passage it was given holds (the question's own
+    figures count as given), checked by the same rule the chain applies before it shows
+    an answer; the evaluation counts them on every answer, as a check of that rule."""
+    from advisor.answering.grounding import ungrounded_figures
+
+    text = _OWN_FIGURES.sub(" ", answer.answer)
+    return ungrounded_figures(text, [s.text for s in answer.sources] + [answer.question])
+
+
+# The diagnosis reply states its own confidence ("置信度 0.40"): the advisor's number,
+# not a figure from the document.
+_OWN_FIGURES = re.compile(r"[(（](?:置信度|confidence)\s*\d(?:\.\d+)?[)）]", re.I)
 
 
 def run_devset(advisor, items: Iterable[DevItem],
@@ -206,6 +248,9 @@ def summarize(results: list[ItemResult]) -> dict:
     if located:
         summary["hit@1"] = _rate(r.hit1 for r in located)
         summary["hit@3"] = _rate(r.hit3 for r in located)
+    staged = [r for r in located if r.item.stage is not None]
+    if staged:
+        summary["stage_hit@3"] = _rate(r.stage_hit3 for r in staged)
     for lang in sorted({r.item.language for r in located}):
         subset = [r for r in located if r.item.language == lang]
         summary[f"hit@1_{lang}"] = _rate(r.hit1 for r in subset)
@@ -215,6 +260,8 @@ def summarize(results: list[ItemResult]) -> dict:
     summary["cited_stage_accuracy"] = _rate(r.cited_stage_ok and not r.refused for r in answerable)
     summary["language_accuracy"] = _rate(r.language_ok and not r.refused for r in answerable)
     summary["refusal_accuracy"] = _rate(r.refused == r.item.refuse for r in results)
+    summary["wrongly_declined"] = _rate(r.refused for r in answerable)
+    summary["answers_with_ungrounded_figures"] = sum(bool(r.ungrounded) for r in results)
     declined = [r for r in results if r.item.refuse]
     summary["off_topic_declined"] = f"{sum(r.refused for r in declined)}/{len(declined)}"
     # A declined question never reaches the model (or stops at once): its timings would
@@ -307,7 +354,11 @@ def build_report(devset: list[ItemResult] | None = None, profiles: list[ProfileR
     run is ``None``, so reports from different runs have the same keys."""
     report = dict(about)
     report["devset"] = None if devset is None else {
-        "summary": summarize(devset), "items": [r.to_dict() for r in devset]}
+        "summary": summarize(devset),
+        # The sealed part's numbers are the headline; the tuning part's are in-sample.
+        "splits": {split: summarize(part) for split in SPLITS
+                   if (part := [r for r in devset if r.item.split == split])},
+        "items": [r.to_dict() for r in devset]}
     report["profiles"] = None if profiles is None else {
         "summary": summarize_profiles(profiles), "items": [r.to_dict() for r in profiles]}
     return report

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from advisor.answering.answer import Answer, AnswerEvent, Source
 from advisor.answering.evidence import KeyFact
-from advisor.answering.grounding import ungrounded_figures
 from advisor.answering.guard import WITHDRAWN_LEAK, OutputGuard
 from advisor.answering.prompts import (
     ANSWER_START,
@@ -37,95 +36,15 @@ from advisor.answering.stopping import (
     without_pasted_sections,
     without_repeated_line,
 )
+from advisor.answering.unsure import quote_when_unsure
+from advisor.answering.verdict import settle
 from advisor.knowledge.chunks import Chunk
 from advisor.llm.protocol import abilities_of
 from advisor.llm.timing import Stopwatch
+from advisor.retrieval.keywords import ZH_QUESTION_TERMS, tokenize
 from advisor.retrieval.retriever import Retrieval, Retriever
 
-WITHDRAWN = {
-    "zh": "(模型的草稿含有文档中没有的数字:{figures},因此未予采用。)",
-    "en": "(The model's draft contained figures that are not in the document: {figures}; it was withdrawn.)",
-}
-
-
-@dataclass
-class Source:
-    """A passage shown under an answer."""
-
-    id: str
-    stage: int | None
-    section: str
-    section_title: str
-    label: str
-    source: str
-    text: str
-    score: float
-    cited: bool = False
-    # [start, end] character spans of ``text`` that the answer used (the figures and
-    # phrases it shares with the passage), for opening a citation with them highlighted.
-    highlights: list[list[int]] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "stage": self.stage,
-            "section": self.section,
-            "section_title": self.section_title,
-            "label": self.label,
-            "source": self.source,
-            "text": self.text,
-            "score": round(self.score, 4),
-            "cited": self.cited,
-            "highlights": [list(span) for span in self.highlights],
-        }
-
-
-@dataclass
-class Answer:
-    """A finished answer with its sources and timings."""
-
-    question: str
-    answer: str
-    language: str
-    refused: bool
-    sources: list[Source]
-    timings: dict
-    model: str
-    reason: str = ""
-    # In a conversation: the standalone question the message was understood as (the
-    # message itself when it needed nothing from earlier turns), and what to ask next.
-    resolved_question: str = ""
-    suggestions: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "resolved_question": self.resolved_question or self.question,
-            "answer": self.answer,
-            "language": self.language,
-            "refused": self.refused,
-            "sources": [s.to_dict() for s in self.sources],
-            "timings": self.timings,
-            "model": self.model,
-            "suggestions": list(self.suggestions),
-        }
-
-
-@dataclass
-class AnswerEvent:
-    """One step of a streamed answer: ``sources`` first, then ``token``s, then ``done``.
-
-    In a conversation an ``understood`` event may come first: its text is the standalone
-    question a follow-up was resolved into ("理解为: 阶段四需要多长时间?").
-
-    A ``retract`` event before ``done`` means the streamed text failed the grounding
-    check and must be replaced by the event's text.
-    """
-
-    kind: str
-    text: str = ""
-    sources: list[Source] = field(default_factory=list)
-    answer: Answer | None = None
+__all__ = ["Answer", "AnswerChain", "AnswerEvent", "Source"]  # the answer types live in answer.py
 
 
 class AnswerChain:
@@ -133,12 +52,14 @@ class AnswerChain:
 
     def __init__(self, retriever: Retriever, chat_model: BaseChatModel, context_size: int,
                  max_answer_tokens: int, model_name: str, article: Sequence[Chunk] = (),
-                 repeated_passages: int = 0, canary: str | None = None):
+                 repeated_passages: int = 0, canary: str | None = None, stage_book=None):
         """``article``: the stage document's passages, for the ``document`` prompt layout
         (see :mod:`advisor.answering.prompts`); empty for the ``passages`` layout.
         ``repeated_passages``: how many of the best passages that layout still repeats in
         full beside the question. ``canary``: a secret marker put into the system prompt;
-        an answer containing it is withdrawn (see :mod:`advisor.answering.guard`)."""
+        an answer containing it is withdrawn (see :mod:`advisor.answering.guard`).
+        ``stage_book``: the article's facts in both languages, for quoting a passage's
+        sentence in English (see :mod:`advisor.answering.key_sentence`)."""
         self.retriever = retriever
         self.chat_model = chat_model
         self.context_size = context_size
@@ -150,6 +71,7 @@ class AnswerChain:
         self.system_prompt = with_canary(
             document_system_prompt(self.article) if self.article else SYSTEM_PROMPT, canary)
         self.guard = OutputGuard(self.system_prompt, canary)
+        self.stage_book = stage_book
         self._abilities = abilities_of(chat_model)
         # Remembered counts: the system prompt (the whole article, in the document layout)
         # is the same for every question and is tokenised once, not twice per question.
@@ -209,6 +131,8 @@ class AnswerChain:
         book has it (see :mod:`advisor.answering.evidence`). It is streamed right after
         the sources, before the model writes, and it is the answer when the model says
         the passages do not cover the question or writes a figure they do not hold.
+        Without one, the key sentence of a passage plainly on point plays that part (see
+        :mod:`advisor.answering.verdict`).
         """
         watch = Stopwatch()
         retrieval: Retrieval | None = None
@@ -300,18 +224,14 @@ class AnswerChain:
             text = f"{NOT_COVERED[lang]} {WITHDRAWN_LEAK[lang]}"
             refused = True
             yield AnswerEvent("retract", text=text)
-        elif not refused:
-            sources = sources + self._cited_article_passages(text, sources)
-            evidence = [s.text for s in sources] + [question]
-            figures = ungrounded_figures(text, evidence)
-            if figures and quoted:
-                text, refused = "", False  # the quote stands; the model's figures go
-                yield AnswerEvent("retract", text=quoted)
-            elif figures:
-                lang = retrieval.language
-                text = f"{NOT_COVERED[lang]} {WITHDRAWN[lang].format(figures=', '.join(figures))}"
-                refused = True
-                yield AnswerEvent("retract", text=text)
+        else:
+            if not refused:
+                sources = sources + self._cited_article_passages(text, sources)
+            verdict = settle(text, refused, question, retrieval.language, [s.text for s in sources], quoted,
+                             lambda: self.quote_on_point(question, retrieval, sources, section))
+            text, refused = verdict.text, verdict.refused
+            if verdict.retract is not None:
+                yield AnswerEvent("retract", text=verdict.retract)
         if quoted and problem is None:
             if refused and text.strip() and retrieval.covered:
                 yield AnswerEvent("retract", text=quoted)  # drop "not covered": the quote answers
@@ -340,6 +260,14 @@ class AnswerChain:
         answer = Answer(question, text, retrieval.language, refused, sources, timings,
                         self.model_name, reason=retrieval.reason)
         yield AnswerEvent("done", answer=answer)
+
+    def quote_on_point(self, question: str, retrieval: Retrieval, sources: Sequence, section: str | None):
+        """The key sentence of the passage plainly on point for ``question``, or None
+        (see :mod:`advisor.answering.unsure`)."""
+        return quote_when_unsure(
+            question, retrieval, sources, section, glossary=self.retriever.glossary,
+            tokenize=functools.partial(tokenize, cache_dir=self.retriever.cache_dir),
+            zh_terms=ZH_QUESTION_TERMS, stage_book=self.stage_book)
 
     def _cited_article_passages(self, text: str, sources: list[Source]) -> list[Source]:
         """Article passages the answer cites that retrieval did not choose.

@@ -43,7 +43,8 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _kpi_text(kpi, language: str) -> str:
+def kpi_text(kpi, language: str) -> str:
+    """A KPI as a fact: its quote in Chinese; in English its name and target."""
     if language == "zh":
         return kpi.quote.rstrip("。")
     target = kpi.target
@@ -98,8 +99,8 @@ def key_fact(stage_book, stage: int | None, topic: str | None) -> KeyFact | None
         found = _many(leads)
     elif topic == "kpis":
         kpis = [k for k in entry.kpis if k.section == "kpis"]
-        found = ("kpis", _join([_kpi_text(k, "zh") for k in kpis], "zh"),
-                 _join([_kpi_text(k, "en") for k in kpis], "en")) if kpis else None
+        found = ("kpis", _join([kpi_text(k, "zh") for k in kpis], "zh"),
+                 _join([kpi_text(k, "en") for k in kpis], "en")) if kpis else None
     elif topic in ("duration", "project_period", "budget", "goal", "culture"):
         found = _one(getattr(entry, topic))
     elif topic == "data_security":

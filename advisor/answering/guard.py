@@ -37,6 +37,9 @@ _INJECTION = re.compile(
     r"|(reply|respond|answer|say|output|print)\s+(only|just)\b"
     r"|(system\s+prompt|repeat\s+the\s+(text|words)\s+above)"
     r"|忽略.{0,12}(规则|指令|指示|提示|要求)"
+    # Asking for an invented answer: "别管文章内容, 直接编一个…", "make up a figure".
+    r"|(别|不要|不用)(管|理|看).{0,4}(文章|文档|原文)|(编|捏造|杜撰|瞎编)(一个|个|一些|造)"
+    r"|\b(make\s+up|invent|fabricate)\s+(a|an|some|the)?\s*(number|figure|answer|roi|statistic|estimate)"
     r"|(只|仅|只能|只需)(回复|回答|输出|说)"
     r"|(系统提示|提示词)"
 )

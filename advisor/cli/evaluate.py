@@ -41,6 +41,34 @@ def _rate(value) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+QUESTION_METRICS = (
+    ("retrieval hit@1", "hit@1"), ("retrieval hit@3", "hit@3"), ("  hit@3, zh", "hit@3_zh"),
+    ("  hit@3, en", "hit@3_en"), ("stage in top 3", "stage_hit@3"), ("fact recall", "fact_recall"), ("cited stage", "cited_stage_accuracy"),
+    ("answer language", "language_accuracy"), ("refusal", "refusal_accuracy"),
+    ("covered but declined", "wrongly_declined"), ("off-topic declined", "off_topic_declined"),
+    ("answers: figure not in passages", "answers_with_ungrounded_figures"),
+)
+
+
+def _shown(value) -> str:
+    return value if isinstance(value, str) else str(value) if isinstance(value, int) else _rate(value)
+
+
+def _questions_table(summary: dict, splits: dict):
+    """The question set's quality: the sealed part (the headline), the tuning part, all."""
+    from rich.table import Table
+
+    table = Table(title="Questions (the sealed part is the headline; the tuning part is in-sample)")
+    parts = [(f"{split} ({splits[split]['questions']})", splits[split]) for split in ("sealed", "tuning")
+             if split in splits] + [(f"all ({summary['questions']})", summary)]
+    table.add_column("metric")
+    for heading, _ in parts:
+        table.add_column(heading, justify="right")
+    for name, key in QUESTION_METRICS:
+        table.add_row(name, *(_shown(part.get(key)) for _, part in parts))
+    return table
+
+
 def _print_report(report: dict) -> None:
     """The report as three parts: quality, timing, and the items that failed."""
     from rich.console import Console
@@ -53,21 +81,15 @@ def _print_report(report: dict) -> None:
                   f"{devset.get('questions', 0)} questions, {profiles.get('profiles', 0)} profiles, "
                   f"{report['seconds']:.1f} s")
 
-    quality = Table(title="Quality")
-    for heading in ("metric", "zh", "en", "all"):
-        quality.add_column(heading, justify="left" if heading == "metric" else "right")
     if devset:
-        for name, key in (("retrieval hit@1", "hit@1"), ("retrieval hit@3", "hit@3")):
-            quality.add_row(name, _rate(devset.get(f"{key}_zh")), _rate(devset.get(f"{key}_en")),
-                            _rate(devset.get(key)))
-        for name, key in (("fact recall", "fact_recall"), ("cited stage", "cited_stage_accuracy"),
-                          ("answer language", "language_accuracy"), ("refusal", "refusal_accuracy")):
-            quality.add_row(name, "", "", _rate(devset.get(key)))
-        quality.add_row("off-topic declined", "", "", devset["off_topic_declined"])
+        console.print(_questions_table(devset, (report["devset"] or {}).get("splits") or {}))
     if profiles:
-        quality.add_row("diagnosis", _rate(profiles.get("diagnosis_accuracy_zh")),
-                        _rate(profiles.get("diagnosis_accuracy_en")), _rate(profiles["diagnosis_accuracy"]))
-    console.print(quality)
+        diagnosis = Table(title="Diagnosis")
+        for heading in ("metric", "zh", "en", "all"):
+            diagnosis.add_column(heading, justify="left" if heading == "metric" else "right")
+        diagnosis.add_row("diagnosis", _rate(profiles.get("diagnosis_accuracy_zh")),
+                          _rate(profiles.get("diagnosis_accuracy_en")), _rate(profiles["diagnosis_accuracy"]))
+        console.print(diagnosis)
     conversations = (report.get("conversations") or {}).get("summary")
     if conversations:
         table = Table(title="Conversations: final turns correct (the sealed part is the headline)")
@@ -93,7 +115,8 @@ def _print_report(report: dict) -> None:
         console.print(f"Failed ({len(failed)}):")
         for kind, item in failed:
             problems = item.get("errors") or item.get("reasons") or []
-            console.print(f"  {kind:8s} {item['id']}: {'; '.join(problems)}", markup=False)
+            split = f"[{item['split']}] " if item.get("split") else ""
+            console.print(f"  {kind:8s} {split}{item['id']}: {'; '.join(problems)}", markup=False)
     else:
         console.print("No item failed.")
 
@@ -102,6 +125,8 @@ def _print_report(report: dict) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.option("--only", type=click.Choice(["devset", "profiles", "conversations", "all"]), default="all",
               show_default=True, help="Which development set to run.")
+@click.option("--split", type=click.Choice(["sealed", "tuning", "all"]), default="all", show_default=True,
+              help="Which part of the question set to run: tune on 'tuning', report 'sealed'.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Only the first N items of each set (a quick check).")
 @click.option("--devset", "devset_path", type=click.Path(path_type=Path), default=DEFAULT_DEVSET,
@@ -115,7 +140,7 @@ def _print_report(report: dict) -> None:
               help="Also write the JSON report to FILE.")
 @settings_options
 @click.pass_obj
-def evaluate(make_advisor, as_json: bool, only: str, limit: int | None, devset_path: Path, profiles_path: Path,
+def evaluate(make_advisor, as_json: bool, only: str, split: str, limit: int | None, devset_path: Path, profiles_path: Path,
              conversations_path: Path, out: Path | None, settings) -> None:
     """Score the advisor on the development sets: retrieval, facts, citations, refusals,
     diagnosis, and timings. Use --model to compare GGUF files in models/."""
@@ -125,7 +150,9 @@ def evaluate(make_advisor, as_json: bool, only: str, limit: int | None, devset_p
     if out is not None and not out.parent.is_dir():  # found now, not after an hour's run
         raise AdvisorError(f"cannot write {out}: {out.parent} is not a folder.")
     # Read the sets before the model loads, so a bad path fails at once.
-    items = load_devset(devset_path)[:limit] if only in ("devset", "all") else None
+    items = None
+    if only in ("devset", "all"):
+        items = [i for i in load_devset(devset_path) if split in ("all", i.split)][:limit]
     profiles = load_profiles(profiles_path)[:limit] if only in ("profiles", "all") else None
     cases = load_conversations(conversations_path)[:limit] if only in ("conversations", "all") else None
     advisor = make_advisor(settings)

@@ -91,6 +91,16 @@ _META = re.compile(
     re.I,
 )
 
+# A question passed on from someone else ("My board asks whether…", "老板问…"): the rest
+# of its sentence is a question, however it is punctuated, not a description.
+_REPORTED = re.compile(
+    r"\b(?:my|our)\s+(?:board|boss|ceo|manager|owner|team|staff|colleagues?)\s+(?:keeps?\s+)?"
+    r"(?:asks?|asked|is asking|wants? to know|wonders?|is wondering)(?:\s+(?:me|us))?(?:\s+(?:if|whether))?\b"
+    r"|(?:老板|领导|董事会|同事|上级)(?:一直|总是|今天)?(?:问|想知道|在问)",
+    re.I,
+)
+_ASKED = "\x00"  # where a reported question was taken out
+
 # Words that open a clause without changing its meaning ("so which stage…", "那么…").
 _FILLER = re.compile(
     r"^(?:(?:so|and|but|then|also|anyway|ok|okay|well|hi|hello|hey|thanks|thank you|btw|now|just|please)\b"
@@ -138,7 +148,9 @@ _STAGE_CONTENT = re.compile(
     r"|\bcore business|\b(?:company|corporate|business) strategy|\becosystem|\bpartners?\b|\bdisruptive"
     r"|\bbreakthrough|\bproduct[- ]market fit|\bpmf\b|\bopen[- ]source models?|\blocal deployment"
     r"|\b(?:take|taking|takes) the lead|\blead(?:ing)? by example"
-    r"|\b(?:this|that|each|every|the first|the last|the final) (?:stage|phase)|\b(?:five|5|all the|all) stages",
+    r"|\b(?:this|that|each|every|the first|the last|the final) (?:stage|phase)|\b(?:five|5|all the|all) stages"
+    # A stage named by what it is: "the department-only phase", "this team-level stage".
+    r"|\b[\w-]+[- ](?:only|level|wide) (?:stage|phase)\b",
     re.I,
 )
 
@@ -264,14 +276,15 @@ def _qualifier(text: str) -> bool:
 
 def _clauses(message: str) -> list[_Clause]:
     text = message.replace("’", "'").replace("‘", "'")
-    text = _META.sub(" ", text)
+    text = _META.sub(" ", _REPORTED.sub(_ASKED, text))
     sentences = re.split(r"(?<=[。！？!?；;\n])|(?<=\.)\s+", text)
     clauses = []
     for number, sentence in enumerate(sentences):
-        sentence = sentence.strip()
+        reported = _ASKED in sentence
+        sentence = sentence.replace(_ASKED, " ").strip()
         if not re.search(r"\w", sentence):
             continue
-        is_question = sentence.rstrip("。.!！~… ").endswith(("?", "？"))
+        is_question = reported or sentence.rstrip("。.!！~… ").endswith(("?", "？"))
         parts = [p for p in re.split(r"[,，、:：]|\s+[-—]+\s+|—", sentence) if re.search(r"\w", p)]
         for index, part in enumerate(parts):
             part = part.strip()
@@ -332,9 +345,18 @@ def _asks_next_steps(clause: _Clause, scope: str) -> bool:
 def route(message: str) -> Route:
     """Where a chat message goes: the diagnosis when it is about the user's own company
     (a description of it, or "where are we / what should we do"), else the documents."""
+    from advisor.answering.guard import injected_instructions
+
     clauses = _clauses(message)
     if not any(c.first_person for c in clauses):
         return Route("document", "no first-person reference to the company")
+    if injected_instructions([message]):
+        # Instructions to the model are no description of a company; the answer chain
+        # and its guard decline them.
+        return Route("document", "an instruction to the model, not a description")
+    if any(c.asks and _ABOUT_ARTICLE.search(c.text) and not any(p.search(c.text) for p in _POSITION)
+           for c in clauses):
+        return Route("document", "asks what the article says, whatever the company does")
 
     # Statements count as a description once one of them is in the first person; the
     # others then speak of the same company ("我们公司50人,老板天天用豆包…").

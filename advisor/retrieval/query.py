@@ -52,3 +52,32 @@ def detect_stage(text: str) -> int | None:
     if _LAST_STAGE.search(text):
         return 5
     return None
+
+
+# A stage named by what happens in it rather than by its number: the article's own
+# words for each stage and how managers say them in English. Only a question that
+# speaks of exactly one stage this way counts; retrieval then favours that stage's
+# passages without filtering out the others (a question may mention cross-department
+# work while asking about stage 4).
+_STAGE_CONTENT = {
+    1: r"领导带头|一把手|老板(?:自己|亲自)|个人(?:工作)?效率"
+       r"|\b(?:ceo|owner|boss|founder)s? (?:himself|herself|themselves|personally)\b"
+       r"|\bpersonal (?:productivity|efficiency)|\bindividual (?:use|productivity|efficiency)",
+    2: r"部门内|团队协作|团队工作流程|\bdepartment[- ]only\b|\bwithin (?:a|one|the|each|our) department"
+       r"|\bteam (?:workflows?|collaboration)|\bteam[- ]level\b",
+    3: r"跨部门|跨团队|\bcross[- ]?(?:department|team|functional)\w*",
+    4: r"公司战略|核心业务|专属|自建|自有(?:AI)?(?:模型|应用)"
+       r"|\b(?:own|company[- ]specific|custom|proprietary|in[- ]house) (?:ai )?(?:models?|llms?|capabilit\w+)"
+       r"|\bcore business|\b(?:company|corporate|business|our) strategy",
+    5: r"生态|上下游|合作伙伴|联合研发|行业平台|平台型|颠覆|商业模式|\becosystem|\bpartners?\b"
+       r"|\bco-?develop\w*|\bjoint(?:ly)? (?:develop|r&d)|\bother companies\b|\bindustry platform"
+       r"|\bdisruptive|\bbusiness model|\bproduct[- ]market fit|\bpmf\b",
+}
+_STAGE_CONTENT_PATTERNS = {stage: re.compile(p, re.I) for stage, p in _STAGE_CONTENT.items()}
+
+
+def stage_by_content(text: str) -> int | None:
+    """The one stage a question describes by what happens in it ("和上下游企业一起…",
+    "the department-only phase"), or None when it describes none or several."""
+    found = [stage for stage, pattern in _STAGE_CONTENT_PATTERNS.items() if pattern.search(text)]
+    return found[0] if len(found) == 1 else None

@@ -126,9 +126,11 @@ def test_off_topic_question_is_refused_without_calling_the_model(make_advisor, q
 
 
 def test_the_model_saying_not_covered_is_a_refusal(make_advisor):
+    # Retrieval covers the question, but no passage is plainly on point (no topic, so no
+    # section): the model's decline stands. See test_chain_quotes.py for when it does not.
     answer = make_advisor("The document does not cover this.", evidence_first=False).ask(
-        "How long does stage 3 take?")
-    assert answer.refused
+        "What does the article say about the role of humans?")
+    assert answer.refused and answer.answer == "The document does not cover this."
     assert not any(s.cited for s in answer.sources)
 
 
@@ -166,13 +168,14 @@ def test_the_quote_answers_a_question_retrieval_would_decline(make_advisor):
 
 
 def test_an_answer_with_invented_figures_is_withdrawn(make_advisor):
-    advisor = make_advisor("Stage 3 takes 27 months and costs 480000 yuan [阶段三 · 预期所需时间].",
+    # Retrieval covers it (through "cost"), but no passage is on point: nothing to quote.
+    advisor = make_advisor("A GPU server costs 27000 dollars, 480000 yuan with support [阶段三 · 项目执行].",
                            evidence_first=False)
-    events = list(advisor.stream("How long does stage 3 take?"))
+    events = list(advisor.stream("How much does a GPU server cost?"))
     kinds = [e.kind for e in events]
     assert "retract" in kinds and kinds.index("retract") == len(kinds) - 2
     answer = events[-1].answer
-    assert answer.refused and "27" in answer.answer and "480000" in answer.answer
+    assert answer.refused and "27000 dollars" in answer.answer and "480000 yuan" in answer.answer
     assert answer.answer == next(e.text for e in events if e.kind == "retract")
 
 

@@ -19,7 +19,7 @@ DEVSET = {"questions": [
      "sections": ["duration"], "facts": [["6个月", "半年"], ["1年", "一年"]], "refuse": False},
     # Scripted with the Chinese reply: the English facts are missing and the language is wrong.
     {"id": "en-duration-stage3", "question": "How long does stage 3 take?", "language": "en", "stage": 3,
-     "sections": ["duration"], "facts": [["6 months"], ["1 year"]], "refuse": False},
+     "sections": ["duration"], "facts": [["6 months"], ["1 year"]], "refuse": False, "split": "sealed"},
     {"id": "off-weather-en", "question": "What will the weather be like in Paris tomorrow?", "language": "en",
      "stage": None, "sections": [], "facts": [], "refuse": True},
 ]}
@@ -146,25 +146,32 @@ def test_default_devset_is_the_development_set(runner, model):
 def test_text_report_has_quality_timing_and_failures(runner, model, devset_file, profiles_file, questions,
                                                      conversations_file, tmp_path):
     # The conversations: stage 3, then a wrong stage-4 answer; stage 3, then the weather.
-    model.enqueue(REPLY, REPLY, *[UNKNOWN] * (2 * questions), REPLY, REPLY, REPLY)
+    model.enqueue(REPLY, REPLY, *[UNKNOWN] * (2 * questions), REPLY, "阶段四比阶段三需要更长的时间 [阶段四 · 预期所需时间]。",
+                  REPLY)
     out = tmp_path / "report.json"
     result = runner.invoke(cli, ["eval", "--devset", str(devset_file), "--profiles", str(profiles_file),
                                  "--conversations", str(conversations_file), "--out", str(out)])
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert f"Model {runner.settings_seen[-1].model_path.name}" in text
-    for heading in ("Quality", "retrieval hit@1", "retrieval hit@3", "fact recall", "cited stage",
-                    "answer language", "refusal", "off-topic declined", "diagnosis", "Timing",
+    for heading in ("Questions (the sealed part is the headline", "sealed (1)", "tuning (2)", "all (3)",
+                    "retrieval hit@1", "retrieval hit@3", "fact recall", "cited stage", "answer language",
+                    "refusal", "covered but declined", "off-topic declined",
+                    "answers: figure not in passages", "diagnosis", "Timing",
                     "first token (s)", "answer total (s)", "retrieval (ms)", "profile diagnosis (s)"):
         assert heading in text, heading
     assert "Conversations: final turns correct" in text
     failed = text[text.index("Failed (3):"):]
-    assert "en-duration-stage3: facts 0/2" in failed
+    assert "[sealed] en-duration-stage3: facts 0/2" in failed
     assert "zh-01-stage-switch" in failed and "en-01-off-topic" not in failed
     assert "en-claims-stage-two: stage 1, acceptable [2]" in failed
     assert "zh-duration-stage3" not in failed
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert saved["devset"]["summary"]["questions"] == 3 and saved["profiles"]["summary"]["profiles"] == 2
+    splits = saved["devset"]["splits"]
+    assert splits["sealed"]["questions"] == 1 and splits["sealed"]["fact_recall"] == 0.0
+    assert splits["tuning"]["questions"] == 2 and splits["tuning"]["fact_recall"] == 1.0
+    assert splits["tuning"]["off_topic_declined"] == "1/1"
     parts = saved["conversations"]["summary"]
     assert parts["sealed"]["final_turn_ok"] == 0.0 and parts["tuning"]["final_turn_ok"] == 1.0
 
@@ -279,3 +286,22 @@ def test_the_shipped_sets_load_with_their_ids_unique():
         assert ids and len(ids) == len(set(ids))
     with pytest.raises(EvaluationSetError):
         load_profiles(DEFAULT_DEVSET)  # the question set holds no profiles
+
+
+def test_split_runs_one_part_of_the_question_set(runner, model, devset_file):
+    model.enqueue(REPLY)
+    result = runner.invoke(cli, ["eval", "--only", "devset", "--split", "sealed", "--devset", str(devset_file),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [(i["id"], i["split"]) for i in report["devset"]["items"]] == [("en-duration-stage3", "sealed")]
+    assert list(report["devset"]["splits"]) == ["sealed"]
+
+
+def test_a_split_other_than_tuning_or_sealed_is_one_clear_error(runner, tmp_path):
+    path = tmp_path / "devset.yaml"
+    entries = [dict(DEVSET["questions"][0], split="test")]
+    path.write_text(yaml.safe_dump({"questions": entries}, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(cli, ["eval", "--only", "devset", "--devset", str(path)])
+    assert result.exit_code == 2
+    assert "zh-duration-stage3: split must be 'tuning' or 'sealed'" in result.output

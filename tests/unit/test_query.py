@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.retrieval.query import detect_language, detect_stage
+from advisor.retrieval.query import detect_language, detect_stage, stage_by_content
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,17 @@ def test_detect_stage(question, stage):
 )
 def test_no_stage_named(question):
     assert detect_stage(question) is None
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("老板亲自带头用AI写文案,这一步要多久?", 1),
+    ("领导带头使用AI工具要注意什么?", 1),
+    ("How do we know the department-only phase is done?", 2),
+    ("第一个跨部门项目的预算是多少?", 3),
+    ("Which KPIs matter once AI is part of our company strategy?", 4),
+    ("和上下游企业联合研发要注意什么?", 5),
+    ("跨部门项目成功后怎么建设专属模型?", None),  # two stages described: no favourite
+    ("今天天气怎么样?", None),
+])
+def test_the_stage_a_question_describes_by_its_content(text, stage):
+    assert stage_by_content(text) == stage

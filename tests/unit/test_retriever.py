@@ -108,3 +108,26 @@ def test_retrieval_reads_no_saved_vectors(private_root, make_advisor, retriever)
         assert [p.chunk.id for p in found.passages] == [p.chunk.id for p in expected.passages]
         assert [p.score for p in found.passages] == pytest.approx([p.score for p in expected.passages], abs=1e-6)
         assert (found.covered, found.extra["margin"]) == (expected.covered, pytest.approx(expected.extra["margin"]))
+
+
+@pytest.mark.parametrize(("question", "stage", "section"), [
+    ("When we build an industry platform together with our suppliers and customers, what goals should it "
+     "serve?", 5, "goal"),
+    ("和上下游伙伴一起做行业平台时,目标是什么?", 5, "goal"),
+    ("What should the culture be like once AI sits in our core business?", 4, "culture"),
+])
+def test_a_stage_described_by_what_happens_in_it_is_favoured(retriever, question, stage, section):
+    result = retriever.retrieve(question)
+    assert result.stage is None and result.extra["described_stage"] == stage
+    assert (stage, section) in [(p.chunk.stage, p.chunk.section) for p in result.passages[:3]]
+
+
+def test_a_described_stage_changes_the_ranking_not_the_coverage(built_advisor, retriever, monkeypatch):
+    import advisor.retrieval.retriever as module
+
+    question = "How do we keep customer data safe with our ecosystem partners?"
+    favoured = retriever.retrieve(question)
+    monkeypatch.setattr(module, "STAGE_CONTENT_WEIGHT", 0.0)
+    plain = retriever.retrieve(question)
+    assert favoured.covered == plain.covered and favoured.extra["margin"] == plain.extra["margin"]
+    assert [p.chunk.stage for p in favoured.passages].count(5) > [p.chunk.stage for p in plain.passages].count(5)

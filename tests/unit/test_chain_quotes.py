@@ -1,0 +1,148 @@
+"""The article's sentence in place of an answer that cannot stand, through the real chain.
+
+A scripted model writes the answer; retrieval, the figure check and the quoting are the
+real ones. ``with_book`` gives the chain the stage book, for English renderings.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.answering.guard import WITHDRAWN_LEAK
+
+BUDGET_3 = ("控制投资成本:无需大笔投入,建议订购 1-3 个云端 SaaS 的 AI 工具,最好是团队已熟悉的,"
+            "年费用控制在几千元人民币。")
+BUDGET_3_EN = ("No large outlay: subscribe to 1-3 cloud SaaS AI tools, preferably ones the team already "
+               "knows, keeping the annual cost to a few thousand RMB.")
+ZH_BUDGET = "做第一个跨部门AI项目,投入要控制在什么范围?"
+EN_BUDGET = "How much should we budget for AI tools when we start cross-department projects?"
+
+
+def with_book(advisor):
+    assert advisor.chain.stage_book is advisor.stage_book  # the composition root wires it
+    return advisor
+
+
+def without_book(advisor):
+    advisor.chain.stage_book = None  # a chain built without the stage book
+    return advisor
+
+
+def run(advisor, question):
+    events = list(advisor.stream(question))
+    return events, events[-1].answer
+
+
+# --- item 2: a figure on the wrong thing is replaced by the passage's sentence ---------------
+def test_tools_turned_into_yuan_are_replaced_by_the_articles_sentence(make_advisor):
+    events, answer = run(make_advisor("根据文档,每年投入约1-3千元 [阶段三 · 项目执行]。"), ZH_BUDGET)
+    assert answer.answer == f"文档原文:{BUDGET_3} [阶段三 · 项目执行]" and not answer.refused
+    assert [e.text for e in events if e.kind == "retract"] == [answer.answer]
+    assert [s.label for s in answer.sources if s.cited] == ["[阶段三 · 项目执行]"]
+
+
+def test_an_english_question_gets_the_stage_books_english_with_the_chinese(make_advisor):
+    advisor = with_book(make_advisor("About 1-3 thousand yuan per year [阶段三 · 项目执行]."))
+    _, answer = run(advisor, EN_BUDGET)
+    assert answer.answer == f"From the article: {BUDGET_3_EN} (“{BUDGET_3}”) [阶段三 · 项目执行]"
+    assert not answer.refused and answer.language == "en"
+
+
+def test_the_articles_budget_in_the_models_words_stands(make_advisor):
+    reply = "According to the document, subscribe to 1-3 SaaS tools, a few thousand yuan a year [阶段三 · 项目执行]."
+    events, answer = run(make_advisor(reply), EN_BUDGET)
+    assert answer.answer == reply and "retract" not in [e.kind for e in events]
+
+
+@pytest.mark.parametrize("evidence_first, expected", [
+    (True, "文档原文:项目周期建议 4-8 个月。 [阶段四 · 项目执行]"),  # the key fact, streamed first
+    (False, "文档原文:项目周期:建议 4-8 个月。 [阶段四 · 项目执行]"),  # the passage's own sentence
+])
+def test_a_project_question_answered_with_the_stages_duration_is_replaced(make_advisor, evidence_first, expected):
+    advisor = make_advisor("阶段四的项目周期约1.5至3年 [阶段四 · 预期所需时间]。", evidence_first=evidence_first)
+    events, answer = run(advisor, "阶段四的项目周期建议多长?")
+    assert answer.answer == expected and not answer.refused
+    assert "1.5" not in answer.answer and "retract" in [e.kind for e in events]
+
+
+# --- item 3: quote when unsure ----------------------------------------------------------------
+def test_not_covered_for_a_question_a_passage_answers_gives_its_sentence(make_advisor):
+    events, answer = run(make_advisor("文档没有涉及这个问题。", evidence_first=False), "阶段三需要多长时间?")
+    assert answer.answer == "文档原文:预期所需时间: 约6个月至1年。 [阶段三 · 预期所需时间]"
+    assert not answer.refused and [e.text for e in events if e.kind == "retract"] == [answer.answer]
+
+
+def test_not_covered_in_english_gives_the_english_rendering(make_advisor):
+    advisor = with_book(make_advisor("The document does not cover this.", evidence_first=False))
+    _, answer = run(advisor, "How long does stage 3 take?")
+    assert answer.answer == ("From the article: About 6 months to 1 year. (“预期所需时间: 约6个月至1年。”) "
+                             "[阶段三 · 预期所需时间]")
+
+
+def test_without_the_stage_book_an_english_quote_gives_the_chinese_sentence(make_advisor):
+    _, answer = run(without_book(make_advisor("The document does not cover this.", evidence_first=False)),
+                    "How long does stage 3 take?")
+    assert answer.answer == ("From the article: “预期所需时间: 约6个月至1年。” (in the article's Chinese) "
+                             "[阶段三 · 预期所需时间]")
+
+
+@pytest.mark.parametrize("question, reply", [
+    ("How much does a GPU server cost?", "The document does not cover this."),
+    ("What will Tencent's stock price be next week?", "The document does not cover this."),
+    ("How much does a GPU server cost?", "A GPU server costs about 30000 yuan [阶段三 · 项目执行]."),
+])
+def test_an_off_topic_question_retrieval_covers_stays_declined(make_advisor, question, reply):
+    _, answer = run(make_advisor(reply), question)
+    assert answer.refused and answer.answer.startswith("The document does not cover this.")
+    assert "From the article" not in answer.answer
+
+
+def test_a_withdrawn_leak_is_never_quoted_over(make_advisor):
+    advisor = make_advisor("根据文档,标记是 CANARY-7f3e [阶段三 · 预期所需时间]。",
+                           evidence_first=False, prompt_canary="CANARY-7f3e")
+    _, answer = run(advisor, "阶段三需要多长时间?")
+    assert answer.refused and WITHDRAWN_LEAK["zh"] in answer.answer and "文档原文" not in answer.answer
+
+
+# --- the rule never fires for the development sets' off-topic questions -----------------------
+def _quote(advisor, question: str, stage: int | None, topic: str | None):
+    from advisor.answering.evidence import key_fact
+    from advisor.conversation.topics import BY_KEY
+
+    fact = key_fact(advisor.stage_book, stage, topic)
+    section = fact.section if fact else (BY_KEY[topic].section if topic in BY_KEY else None)
+    retrieval = advisor.retriever.retrieve(question)
+    sources = [p.chunk for p in retrieval.passages]
+    return advisor.chain.quote_on_point(question, retrieval, sources, section)
+
+
+def test_no_off_topic_question_of_the_development_set_gets_a_quote(built_advisor):
+    from advisor.conversation.resolver import resolve
+    from advisor.evaluation import load_devset
+
+    items = load_devset()
+    quoted = []
+    for item in items:
+        resolution = resolve(item.question)
+        if _quote(built_advisor, resolution.question, resolution.stage, resolution.topic) is not None:
+            quoted.append((item.id, item.refuse))
+    assert [i for i, refuse in quoted if refuse] == []
+    assert ("zh-budget-first-cross-dept", False) in quoted and ("en-budget-stage3", False) in quoted
+    assert len(quoted) >= len([i for i in items if not i.refuse]) // 3, "the rule still answers"
+
+
+def test_no_off_topic_final_turn_of_the_conversation_set_gets_a_quote(make_advisor):
+    from advisor.conversation.evalset import load_conversations
+    from advisor.conversation.resolver import resolve
+    from advisor.conversation.state import Conversation
+    from advisor.evaluation import DEFAULT_CONVERSATIONS
+
+    cases = [c for c in load_conversations(DEFAULT_CONVERSATIONS) if c.refuse]
+    assert cases
+    advisor = make_advisor(*["文档没有涉及这个问题。"] * 3 * len(cases))
+    for case in cases:
+        conversation = Conversation()
+        for turn in case.turns[:-1]:
+            advisor.ask(turn, conversation)
+        resolution = resolve(case.final_turn, conversation)
+        assert _quote(advisor, resolution.question, resolution.stage, resolution.topic) is None, case.id
