@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -30,6 +31,10 @@ from ui.labels import label
 log = logging.getLogger(__name__)
 
 SUGGESTION_SLOTS = 3  # the buttons under the latest answer
+# The page is redrawn at most this often while an answer streams (the model writes 10-20
+# tokens a second): each redraw is rendered, diffed and sent by the server, work that on
+# two cores is taken from the model itself, most of all when several users wait.
+STREAM_INTERVAL_S = 0.1
 
 
 class Handlers:
@@ -63,6 +68,7 @@ class Handlers:
         record = turn_record(Turn(message=shown, resolved_question=shown, language=lang))
         records.append(record)
         yield render_messages(records, lang), records, records, ""
+        shown_at = time.monotonic()
         try:
             for event in self.advisor.stream(question, conversation=conversation):
                 if event.kind == "understood":
@@ -71,12 +77,15 @@ class Handlers:
                     record["sources"] = [s.to_dict() for s in event.sources]
                 elif event.kind == "token":
                     record["answer"] += event.text
+                    if record["answer"] != event.text and time.monotonic() - shown_at < STREAM_INTERVAL_S:
+                        continue  # shown with the next update: the page need not redraw per token
                 elif event.kind == "retract":
                     record["answer"] = event.text
                 elif event.kind == "done" and len(conversation.turns) > before:
                     # The finished turn, as the advisor added it: resolved question,
                     # sources with their highlights, suggestions.
                     record.update(turn_record(conversation.turns[-1]))
+                shown_at = time.monotonic()
                 yield render_messages(records, lang), records, records, ""
         except Exception as exc:  # one failed answer must not break the page
             # Its message becomes the answer, escaped as any answer; a defect's traceback is logged.

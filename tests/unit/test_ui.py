@@ -25,7 +25,7 @@ from advisor.knowledge.documents import MAX_DOCUMENT_BYTES  # noqa: E402
 from tests.conftest import make_settings  # noqa: E402
 from tests.fakes import ScriptedChatModel, pieces  # noqa: E402
 from ui.conversation_view import passage_html, record_of_message, render_messages, turn_records  # noqa: E402
-from ui.handlers import Handlers  # noqa: E402
+from ui.handlers import STREAM_INTERVAL_S, Handlers  # noqa: E402
 
 REPLY = "阶段三一般需要约6个月至1年 [阶段三 · 预期所需时间]。"
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> 约6个月至1年 [阶段三 · 预期所需时间]。"
@@ -40,9 +40,10 @@ def cited_label(lang_label: str = LABEL) -> str:
 
 @pytest.fixture
 def private_advisor(private_root, e5):
-    def make(*replies: str, **overrides):
+    def make(*replies: str, delay_s: float = 0.0, **overrides):
         settings = make_settings(private_root, **overrides)
-        return build_advisor(settings, chat_model=ScriptedChatModel(replies=list(replies)), embeddings=e5)
+        model = ScriptedChatModel(replies=list(replies), delay_s=delay_s)
+        return build_advisor(settings, chat_model=model, embeddings=e5)
 
     return make
 
@@ -66,8 +67,10 @@ def test_build_app_queues_every_model_event_together(private_advisor):
 
 
 def test_respond_streams_the_answer_then_shows_its_sources(private_advisor):
-    # The model's answer alone (no quoted sentence before it), to check its rendering exactly.
-    handlers = Handlers(advisor := private_advisor(REPLY, evidence_first=False), advisor.settings)
+    # The model's answer alone (no quoted sentence before it), to check its rendering exactly;
+    # its pieces come slower than the page's redraw interval, as a real model's do.
+    handlers = Handlers(advisor := private_advisor(REPLY, evidence_first=False, delay_s=STREAM_INTERVAL_S * 1.2),
+                        advisor.settings)
     steps = list(handlers.respond("阶段三需要多长时间?", [], "zh"))
     assert len(steps) > 5, "the answer is streamed in pieces"
     answers = [step[0][1]["content"] for step in steps[1:]]
@@ -487,3 +490,13 @@ def test_the_page_wires_suggestions_feedback_and_export(private_advisor, monkeyp
     monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kwargs: seen.update(kwargs))
     launch(advisor, advisor.settings)
     assert seen["js"] == PAGE_JS and ".citation-ref" in PAGE_JS and "details.citation" in seen["css"]
+
+
+def test_a_fast_stream_redraws_the_page_at_most_every_interval(private_advisor):
+    # A model writing faster than the redraw interval: its pieces are gathered into fewer
+    # page updates, and the last update holds the whole answer.
+    handlers = Handlers(advisor := private_advisor(REPLY, evidence_first=False), advisor.settings)
+    steps = list(handlers.respond("阶段三需要多长时间?", [], "zh"))
+    # The question, the sources, the first piece and the finished turn; no redraw per piece.
+    assert 3 <= len(steps) <= 5, len(steps)
+    assert "6个月" in steps[-1][0][1]["content"]
