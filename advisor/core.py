@@ -27,8 +27,6 @@ class Advisor:
         self.settings = settings
         self.knowledge = knowledge
         self.diagnosis = diagnosis
-        self.stage_book = knowledge.stage_book
-        self.index = knowledge.index
         self.retriever = retriever
         self.chain = chain
         self.chat_model = chat_model
@@ -41,6 +39,14 @@ class Advisor:
         self.assess = diagnosis.assess
         self.assess_profile = diagnosis.assess_profile
         self.history = diagnosis.history
+
+    @property
+    def stage_book(self):
+        return self.knowledge.stage_book
+
+    @property
+    def index(self):
+        return self.knowledge.index
 
     @property
     def questionnaire(self):
