@@ -13,7 +13,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # torch from the machine-provided CPU build; any other spec pulls a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor eval bench clean distclean
+.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor eval bench faults clean distclean
 
 run: install model index
 	$(BIN)/advisor serve
@@ -61,6 +61,11 @@ doctor: install
 eval: install model
 	mkdir -p test-artifacts
 	$(BIN)/advisor eval --out test-artifacts/eval.json $(EVAL_ARGS)
+
+# The kill -9 rounds of tests/integration/test_faults_live.py, 40 instead of make test's
+# 10 (a few minutes); FAULT_SEED=N replays one sequence of kills.
+faults: install-test
+	FAULT_ROUNDS=$${FAULT_ROUNDS:-40} $(BIN)/pytest -q -p no:cacheprovider -s tests/integration/test_faults_live.py -k kill_9
 
 # Raw llama.cpp vs the chain, retrieval, index build and a one-off ask, against the
 # targets (a few minutes); writes test-artifacts/bench.json. Options: BENCH_ARGS="-n 1".

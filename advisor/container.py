@@ -113,4 +113,34 @@ def build_advisor(
     )
     knowledge = KnowledgeBase(settings, stage_book, index, embeddings)
     diagnosis = DiagnosisService(settings, stage_book, chat_model)
-    return Advisor(settings, knowledge, diagnosis, retriever, chain, chat_model)
+    return Advisor(settings, knowledge, diagnosis, retriever, chain, chat_model,
+                   answer_cache=build_answer_cache(settings, chain, embeddings))
+
+
+def build_answer_cache(settings: Settings, chain: AnswerChain, embeddings):
+    """The cache of finished answers, keyed by everything here that shapes an answer
+    (the index build is added per question); None when switched off or sampling."""
+    if not settings.answer_cache or settings.temperature > 0:
+        return None
+    import hashlib
+    from pathlib import Path
+
+    from advisor.answering.cache import AnswerCache, edition_of, source_fingerprint
+
+    package = Path(__file__).resolve().parent
+    model_file = settings.model_path
+    stages_file = settings.knowledge_dir / "stages.yaml"
+    edition = edition_of(
+        model=chain.model_name,
+        model_file=(None if settings.chat_endpoint or not model_file.is_file()
+                    else [str(model_file.resolve()), model_file.stat().st_size, model_file.stat().st_mtime_ns]),
+        endpoint=[settings.chat_endpoint, settings.chat_endpoint_model],
+        prompt=hashlib.sha256(chain.system_prompt.encode()).hexdigest(),
+        stages=hashlib.sha256(stages_file.read_bytes()).hexdigest() if stages_file.is_file() else None,
+        code=source_fingerprint(package / name for name in ("answering", "retrieval", "conversation", "knowledge")),
+        embedding=getattr(embeddings, "name", None) or type(embeddings).__name__,
+        settings=settings.model_dump(include={
+            "context_size", "max_answer_tokens", "temperature", "prompt_layout", "repeated_passages",
+            "evidence_first", "top_k", "relevance_threshold", "relevance_threshold_with_keywords"}),
+    )
+    return AnswerCache(settings.answer_cache_path, embeddings, edition)

@@ -23,8 +23,9 @@ class Advisor:
     and diagnoses their company's stage."""
 
     def __init__(self, settings: Settings, knowledge: KnowledgeBase, diagnosis: DiagnosisService,
-                 retriever, chain: AnswerChain, chat_model):
+                 retriever, chain: AnswerChain, chat_model, answer_cache=None):
         self.settings = settings
+        self.answer_cache = answer_cache  # None: every question goes to the model
         self.knowledge = knowledge
         self.diagnosis = diagnosis
         self.retriever = retriever
@@ -83,7 +84,7 @@ class Advisor:
             fact = (key_fact(self.stage_book, resolution.stage, resolution.topic)
                     if self.settings.evidence_first else None)
             section = fact.section if fact else (topic.section if topic else None)
-            events = self.chain.stream(resolution.question, section=section, fact=fact)
+            events = self._answer(resolution.question, section, fact)
         for event in events:
             if event.kind == "done":
                 turn = finish_turn(event.answer, cleaned, resolution, self.stage_book,
@@ -91,6 +92,21 @@ class Advisor:
                 if conversation is not None:
                     conversation.add(turn)
             yield event
+
+    def _answer(self, question: str, section: str | None, fact) -> Iterator[AnswerEvent]:
+        """The chain's events for the standalone ``question``, or the stored answer to it
+        when it was asked before in this edition (see :mod:`advisor.answering.cache`)."""
+        cache = self.answer_cache
+        if cache is None:
+            return self.chain.stream(question, section=section, fact=fact)
+        import time
+
+        started = time.perf_counter()
+        build = self.index.current_build()
+        stored = cache.lookup(question, build)
+        if stored is not None:
+            return cache.replay(stored, started)
+        return cache.recording(question, self.chain.stream(question, section=section, fact=fact), build)
 
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
         """The complete answer to one question (within ``conversation``, if given)."""

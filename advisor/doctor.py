@@ -141,6 +141,19 @@ def check_prompt_cache(settings: Settings) -> Check:
                  "loads it instead of re-reading the fixed start of the prompt")
 
 
+def check_answer_cache(advisor) -> Check:
+    """The saved answers a repeated question gets at once (informational: an empty or
+    switched-off cache only means every question goes to the model)."""
+    name = "answer cache"
+    cache = advisor.answer_cache
+    if cache is None:
+        why = ("temperature is above 0" if advisor.settings.temperature > 0
+               else "switched off (answer_cache = false)")
+        return Check(name, True, f"{why}: every question goes to the model")
+    return Check(name, True, f"{cache.count()} saved answer(s) in {cache.path.name}; a repeated question "
+                 "about the documents is answered from it until the index, model or settings change")
+
+
 def check_chat_server(settings: Settings) -> Check:
     """The OpenAI-compatible chat server named by ``chat_endpoint`` answers."""
     from advisor.container import build_endpoint_chat_model
@@ -193,4 +206,5 @@ def run_checks(settings: Settings, advisor=None, full_hash: bool = False) -> lis
         checks.append(_guard("index server", lambda: check_index_server(settings)))
     if advisor is not None:
         checks.append(_guard("index", lambda: check_index(advisor)))
+        checks.append(_guard("answer cache", lambda: check_answer_cache(advisor)))
     return checks

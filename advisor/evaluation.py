@@ -26,6 +26,7 @@ DATA_DIR = package_resource(EVALUATION_RESOURCE)
 DEFAULT_DEVSET = DATA_DIR / "devset.yaml"
 DEFAULT_PROFILES = DATA_DIR / "profiles.yaml"
 DEFAULT_CONVERSATIONS = DATA_DIR / "conversations.yaml"
+DEFAULT_PAIRS = DATA_DIR / "cache_pairs.yaml"  # read by advisor.answering.cache_pairs
 
 
 class EvaluationSetError(AdvisorError, ValueError):

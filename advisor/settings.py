@@ -112,6 +112,13 @@ class Settings(BaseSettings):
         "writes; it also answers when the model says the passages do not cover the question "
         "or writes a figure they do not hold.",
     )
+    answer_cache: bool = Field(
+        True,
+        description="Answer a repeated question about the documents at once from the answers "
+        "kept in data_dir (answer-cache.sqlite), marked as cached. Only a near-identical "
+        "question in the same language, with the same index, model, prompt and settings, is "
+        "answered from it; with a temperature above 0 nothing is cached.",
+    )
     prompt_canary: str | None = Field(
         None,
         max_length=200,
@@ -256,6 +263,11 @@ class Settings(BaseSettings):
     def prompt_state_dir(self) -> Path:
         """Saved llama.cpp states of the fixed prompt start (see LlamaCppChatModel)."""
         return self.cache_dir / "prompt-state"
+
+    @property
+    def answer_cache_path(self) -> Path:
+        """Finished answers given again to a repeated question (see answering.cache)."""
+        return self.data_dir / "answer-cache.sqlite"
 
     @property
     def documents_dir(self) -> Path:

@@ -41,6 +41,7 @@ TARGETS = (
     Target("retrieval_p90_ms", "Retrieval, p90", 50.0),
     Target("oneoff_peak_rss_max_mb", "One-off ask: peak RSS (max)", 2000.0),
     Target("followup_overhead_median_s", "Follow-up vs the same question standalone, first token (median)", 0.3),
+    Target("repeat_median_s", "A repeated question, answered from the cache (median)", 0.3),
 )
 TARGET_BY_KEY = {t.key: t for t in TARGETS}
 
@@ -122,6 +123,7 @@ def summarize(results: dict) -> dict:
         "followup_overhead_median_s": (results.get("followup") or {}).get("overhead_median_s"),
         "followup_resolve_median_ms": (results.get("followup") or {}).get("resolve_ms_median"),
         "evidence_first_median_s": median(_pick(rows, "chain", "evidence_first_s")),
+        "repeat_median_s": (results.get("repeat") or {}).get("repeat_median_s"),
     }
 
 
@@ -204,7 +206,7 @@ def _others(shares: dict | None) -> str:
     if not shares:
         return "—"
     parts = []
-    for key in ("index", "retrieval", "chain", "followup", "raw", "oneoff"):
+    for key in ("index", "retrieval", "chain", "followup", "repeat", "raw", "oneoff"):
         value = shares.get(key)
         if isinstance(value, list):
             if value:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import followup, index_build, machine, oneoff, raw_vs_chain, retrieval
+from bench import followup, index_build, machine, oneoff, raw_vs_chain, repeat, retrieval
 from bench.machine import OtherLoad
 from bench.report import summarize, target_checks
 
@@ -44,7 +44,8 @@ def run(options: Options, log: Callable[[str], None] = lambda _: None) -> dict:
     started = time.perf_counter()
     questions = raw_vs_chain.QUESTIONS[: options.questions]
     data_dir = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
-    settings = Settings(data_dir=data_dir)
+    # The chain is timed on the model's own answers: the cache has its own measurement.
+    settings = Settings(data_dir=data_dir, answer_cache=False)
     notes: list[str] = []
     # The share of all cores other processes used during each measurement.
     others: dict = {"chain": [], "raw": []}
@@ -84,6 +85,14 @@ def run(options: Options, log: Callable[[str], None] = lambda _: None) -> dict:
                 with OtherLoad() as load:
                     results["followup"] = followup.measure(advisor)
                 others["followup"] = load.share
+            if n == 1:
+                log(f"repeats: {len(repeat.REPEATS)} questions asked twice, the second from the answer cache")
+                cached = build_advisor(settings.model_copy(update={"answer_cache": True}),
+                                       chat_model=advisor.chat_model, embeddings=advisor.knowledge.embeddings)
+                with OtherLoad() as load:
+                    results["repeat"] = repeat.measure(cached)
+                others["repeat"] = load.share
+                cached = None
             rss_loaded = machine.rss_mb()
             advisor = None  # the chat model with it: the raw model must not share memory with it
             gc.collect()

@@ -28,8 +28,9 @@ def main(split: str, out: Path | None) -> None:
     cases = [c for c in load_conversations(DEFAULT_CONVERSATIONS) if split in ("all", c.split)]
     script = "\n/new\n".join("\n".join(c.turns) for c in cases) + "\n"
     advisor = Path(sys.executable).with_name("advisor")
-    done = subprocess.run([str(advisor), "chat", "--json"], input=script, capture_output=True,
-                          text=True, check=True)
+    # The model's own answers are scored: a repeated question is not taken from the cache.
+    done = subprocess.run([str(advisor), "chat", "--json", "--answer-cache", "false"], input=script,
+                          capture_output=True, text=True, check=True)
     turns = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     rows, at = [], 0
     for case in cases:

@@ -34,6 +34,11 @@ def pytest_configure(config):
     # sitecustomize at start-up and refuse anything but loopback.
     paths = [str(OFFLINE_GUARD_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    # Every test measures or checks a real answer, so a question asked twice (the load
+    # test times each question alone and then together) must reach the model twice: the
+    # answer cache is off here and in every process the tests start, and on only in the
+    # tests of the cache itself (they pass answer_cache=True).
+    os.environ["ADVISOR_ANSWER_CACHE"] = "false"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -48,6 +53,7 @@ def pytest_runtest_setup(item):
 def make_settings(root: Path, **overrides) -> Settings:
     """Settings whose every writable place is under ``root``."""
     values = dict(
+        answer_cache=False,  # see pytest_configure
         knowledge_dir=KNOWLEDGE_DIR,
         data_dir=root / "data",
         cache_dir=root / "cache",

@@ -85,6 +85,8 @@ def answer_markdown(record: dict, lang: str) -> str:
     message, resolved = record.get("message", ""), record.get("resolved_question", "")
     if resolved and " ".join(resolved.split()) != " ".join(message.split()):
         parts.append(f"*{label(lang, 'understood')}: {md_text(resolved)}*")
+    if record.get("cached"):
+        parts.append(f"*{label(lang, 'cached')}*")
     text = escape_text(answer)
     cited = cited_sources(record)
     for source in cited:

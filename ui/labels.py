@@ -72,6 +72,7 @@ LABELS: dict[str, dict[str, str]] = {
         "problem": "有问题",
         "busy_note": "同一时间只有一个请求使用模型,其余请求排队;队列已满时会提示“忙碌”,请稍后再试。",
         "understood": "理解为",
+        "cached": "这个问题之前问过:以下是保存的回答(文档、模型和设置都没有变)。",
         "note": "对回答的意见(可选)",
         "note_placeholder": "点 👎 之后,可以写明哪里不对,再点“提交意见”",
         "send_note": "提交意见",
@@ -148,6 +149,7 @@ LABELS: dict[str, dict[str, str]] = {
         "busy_note": "One request uses the model at a time and the others wait in a queue; when the queue "
                      "is full you are told the advisor is busy: try again shortly.",
         "understood": "Understood as",
+        "cached": "Asked before: this is the saved answer (the documents, model and settings have not changed).",
         "note": "Your remark on the answer (optional)",
         "note_placeholder": "After 👎, say what was wrong, then press \"Send remark\"",
         "send_note": "Send remark",

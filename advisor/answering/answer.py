@@ -22,6 +22,12 @@ class Source:
     # phrases it shares with the passage), for opening a citation with them highlighted.
     highlights: list[list[int]] = field(default_factory=list)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Source:
+        return cls(data["id"], data["stage"], data["section"], data["section_title"], data["label"],
+                   data["source"], data["text"], float(data["score"]), bool(data.get("cited", False)),
+                   [list(span) for span in data.get("highlights", [])])
+
     def to_dict(self) -> dict:
         return {
             "id": self.id,
@@ -53,6 +59,16 @@ class Answer:
     # message itself when it needed nothing from earlier turns), and what to ask next.
     resolved_question: str = ""
     suggestions: list[str] = field(default_factory=list)
+    # Given again from the answer cache (advisor.answering.cache), not written anew.
+    cached: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Answer:
+        """The answer ``to_dict`` wrote."""
+        return cls(data["question"], data["answer"], data["language"], bool(data["refused"]),
+                   [Source.from_dict(s) for s in data["sources"]], dict(data["timings"]), data["model"],
+                   data.get("reason", ""), data.get("resolved_question", ""),
+                   list(data.get("suggestions", [])), bool(data.get("cached", False)))
 
     def to_dict(self) -> dict:
         return {
@@ -64,7 +80,9 @@ class Answer:
             "sources": [s.to_dict() for s in self.sources],
             "timings": self.timings,
             "model": self.model,
+            "reason": self.reason,
             "suggestions": list(self.suggestions),
+            "cached": self.cached,
         }
 
 

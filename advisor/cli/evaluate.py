@@ -16,7 +16,7 @@ import click
 from advisor.cli.common import prepare_index
 from advisor.cli.options import settings_options
 from advisor.errors import AdvisorError
-from advisor.evaluation import DEFAULT_CONVERSATIONS, DEFAULT_DEVSET, DEFAULT_PROFILES
+from advisor.evaluation import DEFAULT_CONVERSATIONS, DEFAULT_DEVSET, DEFAULT_PAIRS, DEFAULT_PROFILES
 
 
 def _progress(kind: str, total: int):
@@ -69,6 +69,18 @@ def _questions_table(summary: dict, splits: dict):
     return table
 
 
+def _split_table(title: str, summary: dict, headings: tuple[str, ...], cells):
+    """One row per part of a set, sealed first: ``cells(part)`` gives the row's values."""
+    from rich.table import Table
+
+    table = Table(title=f"{title} (the sealed part is the headline)")
+    for heading in ("split", *headings):
+        table.add_column(heading, justify="left" if heading == "split" else "right")
+    for split in ("sealed", "tuning"):
+        table.add_row(split, *cells(summary.get(split) or {}))
+    return table
+
+
 def _print_report(report: dict) -> None:
     """The report as three parts: quality, timing, and the items that failed."""
     from rich.console import Console
@@ -92,13 +104,15 @@ def _print_report(report: dict) -> None:
         console.print(diagnosis)
     conversations = (report.get("conversations") or {}).get("summary")
     if conversations:
-        table = Table(title="Conversations: final turns correct (the sealed part is the headline)")
-        for heading in ("split", "conversations", "final turn ok"):
-            table.add_column(heading, justify="left" if heading == "split" else "right")
-        for split in ("sealed", "tuning"):
-            part = conversations.get(split) or {}
-            table.add_row(split, str(part.get("conversations", 0)), _rate(part.get("final_turn_ok")))
-        console.print(table)
+        console.print(_split_table(
+            "Conversations: final turns correct", conversations, ("conversations", "final turn ok"),
+            lambda part: (str(part.get("conversations", 0)), _rate(part.get("final_turn_ok")))))
+    cache = (report.get("cache") or {}).get("summary")
+    if cache:
+        console.print(_split_table(
+            "Answer cache: repeated questions", cache, ("repeats found", "wrong repeats"),
+            lambda part: (f"{part.get('repeats_found', 0)}/{part.get('repeats', 0)}",
+                          f"{part.get('wrong_repeats', 0)}/{part.get('different', 0)}")))
 
     timing = Table(title="Timing")
     for heading in ("", "p50", "p90"):
@@ -109,7 +123,7 @@ def _print_report(report: dict) -> None:
             timing.add_row(name, str(summary[f"{key}_p50"]), str(summary[f"{key}_p90"]))
     console.print(timing)
 
-    failed = [(kind, item) for kind in ("devset", "profiles", "conversations")
+    failed = [(kind, item) for kind in ("devset", "profiles", "conversations", "cache")
               for item in (report.get(kind) or {}).get("items", []) if not item["ok"]]
     if failed:
         console.print(f"Failed ({len(failed)}):")
@@ -123,7 +137,7 @@ def _print_report(report: dict) -> None:
 
 @click.command("eval")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-@click.option("--only", type=click.Choice(["devset", "profiles", "conversations", "all"]), default="all",
+@click.option("--only", type=click.Choice(["devset", "profiles", "conversations", "cache", "all"]), default="all",
               show_default=True, help="Which development set to run.")
 @click.option("--split", type=click.Choice(["sealed", "tuning", "all"]), default="all", show_default=True,
               help="Which part of the question set to run: tune on 'tuning', report 'sealed'.")
@@ -136,15 +150,20 @@ def _print_report(report: dict) -> None:
 @click.option("--conversations", "conversations_path", type=click.Path(path_type=Path),
               default=DEFAULT_CONVERSATIONS, show_default="the packaged conversation set",
               help="The multi-turn conversations (YAML).")
+@click.option("--cache-pairs", "pairs_path", type=click.Path(path_type=Path), default=DEFAULT_PAIRS,
+              show_default="the packaged question pairs", help="The answer cache's question pairs (YAML).")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Also write the JSON report to FILE.")
 @settings_options
 @click.pass_obj
 def evaluate(make_advisor, as_json: bool, only: str, split: str, limit: int | None, devset_path: Path, profiles_path: Path,
-             conversations_path: Path, out: Path | None, settings) -> None:
+             conversations_path: Path, pairs_path: Path, out: Path | None, settings) -> None:
     """Score the advisor on the development sets: retrieval, facts, citations, refusals,
-    diagnosis, and timings. Use --model to compare GGUF files in models/."""
+    diagnosis, repeated questions, and timings. Use --model to compare GGUF files in models/.
+
+    The answer cache is off while the sets run: every answer is the model's own."""
     from advisor.conversation.evalset import load_conversations, run_conversations, summarize_conversations
+    from advisor.answering.cache_pairs import load_pairs, run_pairs, summarize_pairs
     from advisor.evaluation import build_report, load_devset, load_profiles, run_devset, run_profiles
 
     if out is not None and not out.parent.is_dir():  # found now, not after an hour's run
@@ -155,7 +174,8 @@ def evaluate(make_advisor, as_json: bool, only: str, split: str, limit: int | No
         items = [i for i in load_devset(devset_path) if split in ("all", i.split)][:limit]
     profiles = load_profiles(profiles_path)[:limit] if only in ("profiles", "all") else None
     cases = load_conversations(conversations_path)[:limit] if only in ("conversations", "all") else None
-    advisor = make_advisor(settings)
+    pairs = load_pairs(pairs_path)[:limit] if only in ("cache", "all") else None
+    advisor = make_advisor(settings.model_copy(update={"answer_cache": False}))
     prepare_index(advisor)
     started = time.perf_counter()
     devset_results = None if items is None else run_devset(advisor, items, _progress("devset", len(items)))
@@ -175,6 +195,17 @@ def evaluate(make_advisor, as_json: bool, only: str, split: str, limit: int | No
     report["conversations"] = None if conversation_results is None else {
         "file": str(conversations_path), "summary": summarize_conversations(conversation_results),
         "items": [r.to_dict() for r in conversation_results]}
+    if pairs is not None:
+        from advisor.answering.cache import AnswerCache
+
+        # The cache's own rule on each pair; nothing is stored.
+        rule = AnswerCache(settings.answer_cache_path, advisor.knowledge.embeddings, edition="")
+        pair_results = run_pairs(rule, pairs, settings.max_question_chars)
+        report["cache"] = {"file": str(pairs_path), "similarity": rule.similarity,
+                           "summary": summarize_pairs(pair_results),
+                           "items": [r.to_dict() for r in pair_results]}
+    else:
+        report["cache"] = None
     if out is not None:
         try:
             out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

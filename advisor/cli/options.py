@@ -32,6 +32,7 @@ FLAG_FIELDS = (
     "chat_endpoint",
     "chat_endpoint_model",
     "index_server",
+    "answer_cache",
 )
 
 

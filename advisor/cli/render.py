@@ -23,6 +23,7 @@ def print_sources(sources, out=None) -> None:
 
 
 UNDERSTOOD = {"zh": "理解为", "en": "Understood as"}
+CACHED = {"zh": "之前问过:保存的回答", "en": "asked before: the saved answer"}
 SUGGESTIONS = {"zh": "接下来可以问", "en": "You could ask next"}
 
 
@@ -47,10 +48,13 @@ def print_answer_stream(events: Iterable):
     if answer is not None:
         print_sources(answer.sources)
         t = answer.timings
-        speed = f", {t['decode_tokens_per_s']} tok/s" if t.get("decode_tokens_per_s") else ""
-        click.echo(f"({t['first_token_s']:.1f} s to first token, {t['total_s']:.1f} s total{speed})", err=True)
+        lang = "zh" if answer.language == "zh" else "en"
+        if answer.cached:
+            click.echo(f"({CACHED[lang]}, {t['total_s']:.2f} s)", err=True)
+        else:
+            speed = f", {t['decode_tokens_per_s']} tok/s" if t.get("decode_tokens_per_s") else ""
+            click.echo(f"({t['first_token_s']:.1f} s to first token, {t['total_s']:.1f} s total{speed})", err=True)
         if answer.suggestions:
-            lang = "zh" if answer.language == "zh" else "en"
             click.echo(f"\n{SUGGESTIONS[lang]}:")
             for suggestion in answer.suggestions:
                 click.echo(f"  - {suggestion}")

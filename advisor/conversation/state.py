@@ -33,6 +33,7 @@ class Turn:
     refused: bool = False
     sources: list[dict] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    cached: bool = False  # the answer came from the answer cache
 
     def to_record(self) -> dict:
         """A plain dict (JSON-safe) that :meth:`from_record` reads back."""
@@ -47,6 +48,7 @@ class Turn:
             "refused": self.refused,
             "sources": list(self.sources),
             "suggestions": list(self.suggestions),
+            "cached": self.cached,
         }
 
     @classmethod
@@ -66,6 +68,7 @@ class Turn:
             refused=bool(record.get("refused", False)),
             sources=[s for s in record.get("sources") or [] if isinstance(s, dict)],
             suggestions=[str(s) for s in record.get("suggestions") or []],
+            cached=record.get("cached") is True,
         )
 
 

@@ -66,4 +66,5 @@ def finish_turn(answer: Answer, message: str, resolution: Resolution | None, sta
         refused=answer.refused,
         sources=[s.to_dict() for s in answer.sources],
         suggestions=list(answer.suggestions),
+        cached=answer.cached,
     )

@@ -77,3 +77,21 @@ def test_bad_question_is_one_clear_line(data_dir):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("Error:")
     assert "Traceback" not in result.stderr
+
+
+def test_a_repeated_question_is_answered_from_the_cache_in_a_new_process(data_dir):
+    """The model answers once; the same question retyped, in the same run and in a new
+    process, is the stored answer, marked as cached (its speed: ``make bench``)."""
+    asked = "阶段二需要多长时间?\n阶段二需要多长时间？\n"
+    result = run_cli("ask", "--json", "--answer-cache", "true", "--batch", "-", data_dir=data_dir,
+                     input_text=asked)
+    assert result.returncode == 0, result.stderr
+    first, again = json_lines(result.stdout)
+    assert first["cached"] is False and first["timings"]["generated_tokens"] > 0
+    assert again["cached"] is True and again["answer"] == first["answer"]
+    assert again["timings"]["generated_tokens"] == 0
+    later = run_cli("ask", "--json", "--answer-cache", "true", "阶段二需要多长时间", data_dir=data_dir)
+    assert later.returncode == 0, later.stderr
+    stored = json.loads(later.stdout)
+    assert stored["cached"] is True and stored["answer"] == first["answer"]
+    assert _cites_stage(stored, 2)

@@ -1,9 +1,10 @@
 """A fixed sample of the development set through the real model: facts, citations,
 language, refusals.
 
-`make test` asks the 21 questions named below (the whole set takes 5-8 minutes on two
-cores); `make eval` (``advisor eval``) runs the whole set and reports every item. The
-sample is chosen by id, never at random, so two runs ask the same questions.
+`make test` asks the 15 questions named below (the whole set of 160 takes 15-40 minutes
+on two cores); `make eval` (``advisor eval``) runs the whole set and reports every item,
+its sealed and tuning parts side by side. The sample is chosen by id, never at random, so
+two runs ask the same questions.
 
 A 1.5B model on a CPU is not perfect, so the suite asserts aggregate floors measured on
 this model over the sample and prints every item, so a regression shows which question
@@ -19,46 +20,38 @@ from advisor.evaluation import DevItem, load_devset, run_devset, summarize
 
 pytestmark = pytest.mark.integration
 
-# Chinese questions, one per section and every stage: the article is Chinese, so these
-# test retrieval and citation at home. Two name their stage only by what the company
-# does ("老板刚决定带头用AI", "深化业务应用、构建专属AI能力"), where the top passage today
-# belongs to another stage or section and the answer must still come from the right one;
-# the legal question belongs to no stage and spans three sections.
+# Chinese questions, one per stage and most sections: the article is Chinese, so these
+# test retrieval and citation at home. One names its stage only by what the company does
+# ("老板刚决定带头用AI"), where the top passage today belongs to another stage and the
+# answer must still come from the right one.
 ZH_SAMPLE = [
     "zh-duration-boss-starts",       # duration, stage 1 (top passage today: stage 2's)
     "zh-kpis-stage4",                # KPIs, stage 4, two figures
     "zh-budget-first-cross-dept",    # budget (execution), stage 3, two facts
-    "zh-actions-leader-stage1",      # actions, stage 1
     "zh-transition-stage2",          # when to move on, stage 2
     "zh-data-security-stage4",       # data security, stage 4
     "zh-goal-stage5",                # goal, stage 5
-    "zh-legal-compliance",           # no stage: cautions, principles or data security
 ]
 # English questions over a Chinese article: each must be answered in English from the
-# Chinese passage. The culture question is the one English question whose right passage
-# misses the top three today (the other stages' culture passages outrank it); the
-# people question belongs to no stage.
+# Chinese passage. The culture question names its stage only by what the company does
+# (the other stages' culture passages used to outrank its own); the people question
+# belongs to no stage.
 EN_SAMPLE = [
     "en-duration-stage4",            # duration, stage 4 named by number, two facts
     "en-kpi-first-cross-dept-project",  # KPIs, stage 3, a figure from a paraphrase
-    "en-culture-stage4",             # culture, stage 4 (a retrieval miss today)
-    "en-transition-stage1",          # when to move on, stage 1
-    "en-goal-stage2",                # goal, stage 2
-    "en-project-period-ecosystem",   # project length (execution), stage 5
+    "en-culture-stage4",             # culture, stage 4 named by its content
     "en-example-cross-dept-projects",  # actions, stage 3: examples, not figures
     "en-principle-people",           # no stage: the principles
 ]
 # Questions the article does not cover, in both languages. The GPU server and the stock
 # price pass retrieval (they share cost and KPI words with the article), so only the
 # prompt's rule and the figure check decline them; the sixth stage does not exist; the
-# data-scientist count sounds like an adoption question; the code request asks the
-# advisor to do another job.
+# data-scientist count sounds like an adoption question.
 OFF_TOPIC_SAMPLE = [
     "off-gpu-server-cost",
     "off-stock-price",
     "off-stage-six",
     "off-data-scientists-zh",
-    "off-python-code",
 ]
 SAMPLE = ZH_SAMPLE + EN_SAMPLE + OFF_TOPIC_SAMPLE
 SECTIONS_SAMPLED = {"duration", "kpis", "execution", "goal", "culture", "transition", "data_security", "actions"}
@@ -98,9 +91,9 @@ def test_sample_names_questions_of_each_kind_from_the_set():
     assert len(set(SAMPLE)) == len(SAMPLE)
     items = {item.id: item for item in sample_items()}
     for group, language, refuse in ((ZH_SAMPLE, "zh", False), (EN_SAMPLE, "en", False)):
-        assert len(group) >= 8
+        assert len(group) >= 5
         assert all(items[i].language == language and not items[i].refuse for i in group), group
-    assert len(OFF_TOPIC_SAMPLE) >= 5 and all(items[i].refuse for i in OFF_TOPIC_SAMPLE)
+    assert len(OFF_TOPIC_SAMPLE) >= 4 and all(items[i].refuse for i in OFF_TOPIC_SAMPLE)
     assert {items[i].language for i in OFF_TOPIC_SAMPLE} == {"zh", "en"}
     answerable = [items[i] for i in ZH_SAMPLE + EN_SAMPLE]
     assert {i.stage for i in answerable} >= {1, 2, 3, 4, 5}
@@ -109,7 +102,7 @@ def test_sample_names_questions_of_each_kind_from_the_set():
 
 def test_retrieval_finds_the_right_section(devset_results):
     summary = summarize(devset_results)
-    # Measured on the sample: zh 1.00 (8/8), en 0.88 (7/8, en-culture-stage4 misses).
+    # Measured on the sample: zh 1.00 (6/6), en 1.00 (5/5).
     assert summary["hit@3_zh"] >= 0.9, summary
     assert summary["hit@3_en"] >= 0.85, summary
 
@@ -122,11 +115,11 @@ def test_every_off_topic_question_is_declined(devset_results):
 def test_covered_questions_are_answered_with_their_facts(devset_results):
     summary = summarize(devset_results)
     declined = [r.item.id for r in devset_results if not r.item.refuse and r.refused]
-    assert len(declined) <= 1, declined  # measured 0 of 16
-    assert summary["fact_recall"] >= 0.75, summary  # measured 0.83 (19 of 23 facts)
+    assert len(declined) <= 1, declined  # measured 0 of 11
+    assert summary["fact_recall"] >= 0.75, summary  # measured 0.88 (15 of 17 facts)
 
 
 def test_answers_cite_the_right_stage_in_the_right_language(devset_results):
     summary = summarize(devset_results)
-    assert summary["cited_stage_accuracy"] >= 0.85, summary  # measured 0.94 (15/16)
-    assert summary["language_accuracy"] >= 0.85, summary  # measured 0.88 (14/16)
+    assert summary["cited_stage_accuracy"] >= 0.85, summary  # measured 1.00 (11/11)
+    assert summary["language_accuracy"] >= 0.85, summary  # measured 0.91 (10/11)

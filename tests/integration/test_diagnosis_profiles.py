@@ -1,6 +1,6 @@
 """Free-text diagnosis through the real model on a fixed sample of the development profiles.
 
-`make test` diagnoses the 6 profiles named below (14-72 s each on two cores, the whole
+`make test` diagnoses the 4 profiles named below (14-72 s each on two cores, the whole
 set being the longest part of the suite); `make eval` (``advisor eval``) diagnoses every
 profile and reports each one. The sample is chosen by id, never at random.
 
@@ -21,16 +21,15 @@ from tests.integration.conftest import run_cli
 
 pytestmark = pytest.mark.integration
 
-# Stages 1-5 in both languages, each placed by a gate a careless reading gets wrong: a
-# figure just under its KPI target, a "partly" that must not count as "yes", a boss who
-# does not use AI himself. A later stage means more criteria to read, so more model calls.
+# Stages 1-4 in both languages, each placed by a gate a careless reading gets wrong: a
+# figure just under its KPI target, a boss who does not use AI himself. A later stage
+# means more criteria to read, so more model calls: the stage-5 and ambiguous profiles
+# (the slowest) are left to `make eval`.
 SAMPLE = [
     "zh-stage1-packaging-printer",       # stage 1: staff use AI, the boss does not
     "en-stage2-marketing-agency",        # stage 2: team satisfaction 70%, under the 90% target
     "en-stage3-hvac-distributor",        # stage 3: first joint project gained only 5-8%
     "zh-stage4-baby-ecommerce",          # stage 4: customer satisfaction 90%, under 95%
-    "en-stage5-agri-inputs",             # stage 5 although product-market fit is only "partly"
-    "zh-ambiguous-property-management",  # ambiguous: 1 or 2, most staff never touch AI
 ]
 
 
@@ -64,16 +63,16 @@ def test_sample_names_profiles_of_every_stage_in_both_languages():
     assert [i for i in SAMPLE if i not in ids] == [], "renamed or removed profiles"
     assert len(set(SAMPLE)) == len(SAMPLE)
     profiles = sample_profiles()
-    assert {p.expected_stage for p in profiles} == {1, 2, 3, 4, 5}
+    assert {p.expected_stage for p in profiles} == {1, 2, 3, 4}
     assert {p.language for p in profiles} == {"zh", "en"}
 
 
 def test_free_text_diagnosis_accuracy(diagnosed):
     accuracy = sum(r.ok for r in diagnosed) / len(diagnosed)
     print(summarize_profiles(diagnosed))
-    # Measured 1.00 (6/6) on the sample with the default model (the whole set: 0.81,
-    # 13/16); one wrong stage is allowed, as it was over the whole set.
-    assert accuracy >= 0.8
+    # Measured 1.00 (4/4) on the sample with the default model (the whole set: 0.81,
+    # 13/16); one wrong stage is allowed, as it is over the whole set.
+    assert accuracy >= 0.75
 
 
 def _longest_shared_run(a: str, b: str) -> int:

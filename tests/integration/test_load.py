@@ -160,9 +160,10 @@ OTHER_QUESTION = "阶段五的关键绩效指标是什么?"
 
 
 def test_four_concurrent_real_model_users_each_finish_within_the_bound(real_server):
-    """The real model, four users at once. One request alone is timed first (each of the
-    four questions, one after another); together, each must finish within 4.5 times the
-    mean single-request time, and every answer must still be a cited answer."""
+    """The real model, four users at once. One request alone is timed (each of the four
+    questions, one after another) before and after they are asked together; together, each
+    must finish within 4.5 times the mean single-request time, and every answer must still
+    be a cited answer."""
     def ask(question: str, api=None) -> tuple[float, str]:
         api = api or client(real_server)
         started = time.perf_counter()
@@ -175,7 +176,7 @@ def test_four_concurrent_real_model_users_each_finish_within_the_bound(real_serv
     # which would make that answer look cheap; a different question before each phase
     # keeps both phases honest (and the first one warms the server up).
     ask(OTHER_QUESTION)
-    single = {q: ask(q) for q in REAL_QUESTIONS}
+    single_before = {q: ask(q) for q in REAL_QUESTIONS}
     ask(OTHER_QUESTION)
     together: dict[str, tuple[float, str]] = {}
     failures: list[str] = []
@@ -193,9 +194,15 @@ def test_four_concurrent_real_model_users_each_finish_within_the_bound(real_serv
 
     run_together(user, len(REAL_QUESTIONS), timeout=900)
     assert not failures, failures
-    baseline = statistics.mean(t for t, _ in single.values())
+    # Timed again afterwards: a single request's time is taken on both sides of the
+    # concurrent run, so a machine that slows down or speeds up meanwhile (a shared VM,
+    # the page cache) moves the baseline with the measurement instead of failing it.
+    ask(OTHER_QUESTION)
+    single_after = {q: ask(q) for q in REAL_QUESTIONS}
+    timings = [t for t, _ in single_before.values()] + [t for t, _ in single_after.values()]
+    baseline = statistics.mean(timings)
     record("real_model_4_users", {
-        "single_s": {q: round(t, 1) for q, (t, _) in single.items()},
+        "single_s": {q: [round(single_before[q][0], 1), round(single_after[q][0], 1)] for q in REAL_QUESTIONS},
         "single_mean_s": round(baseline, 1),
         "concurrent_s": {q: round(t, 1) for q, (t, _) in together.items()},
         "worst_ratio_to_mean_single": round(max(t for t, _ in together.values()) / baseline, 2),

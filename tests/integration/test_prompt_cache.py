@@ -1,10 +1,12 @@
 """The saved prompt prefix with the real model.
 
-In the ``document`` layout the whole stage article sits in the fixed start of every
-prompt; evaluating it takes tens of seconds on a 2-core CPU, so it is evaluated once,
-saved, and restored by later processes (the ``passages`` layout does the same with its
-shorter rules). These tests check that the restored state is the same state, not merely
-fast.
+The fixed start of every prompt (the rules; in the ``document`` layout the whole stage
+article as well) is evaluated once, saved, and restored by later processes. These tests
+check that the restored state is the same state, not merely fast. They run the default
+``passages`` layout: the save, check and restore are the same code for both layouts, and
+reading the article's 2,900 tokens twice more would cost minutes on an AVX2-only CPU
+(``ADVISOR_PROMPT_LAYOUT=document make bench`` times that layout with the real model; the
+unit tests check its prompts).
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ def _advisor(settings: Settings):
 
 
 def test_saved_prefix_is_restored_by_a_new_model_and_answers_identically(real_settings, tmp_path):
-    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache", "prompt_layout": "document"})
+    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache", "prompt_layout": "passages"})
     first = _advisor(settings)
     first.ensure_index()
-    assert first.chat_model.warm_up()["prefix"] == "evaluated"
+    warm = first.chat_model.warm_up()
+    assert warm["prefix"] == "evaluated"
     states = list(settings.prompt_state_dir.glob("*.state"))
-    assert len(states) == 1 and states[0].stat().st_size > 10_000_000  # the article's KV cache
+    assert len(states) == 1 and states[0].stat().st_size > 1_000_000  # the rules' KV cache
     assert first.chat_model.warm_up()["prefix"] == "memory"
     answer_first = first.ask(QUESTION)
 
@@ -41,8 +44,8 @@ def test_saved_prefix_is_restored_by_a_new_model_and_answers_identically(real_se
     assert answer_second.answer == answer_first.answer  # temperature 0: same state, same text
     assert "6" in answer_second.answer and not answer_second.refused
     assert any(s.stage == 3 and s.cited for s in answer_second.sources)
-    # Only the prompt the model had not seen was processed: the question, not the article.
-    assert answer_second.timings["prompt_tokens"] > 2000
+    # The whole prompt counts: the restored rules and what came with the question.
+    assert answer_second.timings["prompt_tokens"] > (warm.get("prefix_tokens") or 300)
 
 
 def test_another_prompt_evicts_the_prefix_and_it_comes_back_from_disk(real_advisor):
@@ -56,7 +59,7 @@ def test_another_prompt_evicts_the_prefix_and_it_comes_back_from_disk(real_advis
 
 
 def test_a_damaged_state_file_is_replaced_not_trusted(real_settings, tmp_path):
-    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache", "prompt_layout": "document"})
+    settings = real_settings.model_copy(update={"cache_dir": tmp_path / "cache", "prompt_layout": "passages"})
     folder = settings.prompt_state_dir
     advisor = _advisor(settings)
     advisor.chat_model.warm_up()

@@ -22,6 +22,7 @@ def _clean_advisor_environment():
         for key in list(os.environ):
             if key.startswith("ADVISOR_"):
                 mp.delenv(key)
+        mp.setenv("ADVISOR_ANSWER_CACHE", "false")  # see tests/conftest.py
         yield
 
 

@@ -114,6 +114,7 @@ def test_summary_uses_answered_questions_and_successful_processes():
         "retrieval_p90_ms": "missed",
         "oneoff_peak_rss_max_mb": "met",
         "followup_overhead_median_s": "not measured",
+        "repeat_median_s": "not measured",
     }
 
 

@@ -182,7 +182,7 @@ def test_an_answer_with_invented_figures_is_withdrawn(make_advisor):
 def test_answer_to_dict_shape(make_advisor):
     data = make_advisor(REPLY).ask("阶段三需要多长时间?").to_dict()
     assert set(data) == {"question", "resolved_question", "answer", "language", "refused", "sources",
-                         "timings", "model", "suggestions"}
+                         "timings", "model", "reason", "suggestions", "cached"}
     assert data["sources"]
     for source in data["sources"]:
         assert {"id", "stage", "section", "source", "text", "score"} <= set(source)

@@ -19,11 +19,26 @@ def test_ask_json_prints_one_object(runner, model):
     assert len(lines) == 1
     data = json.loads(lines[0])
     assert set(data) == {"question", "resolved_question", "answer", "language", "refused", "sources",
-                         "timings", "model", "suggestions"}
+                         "timings", "model", "reason", "suggestions", "cached"}
+    assert data["cached"] is False
     assert data["answer"].endswith(REPLY) and data["refused"] is False
     assert data["sources"] and all({"id", "stage", "section", "source", "text", "score"} <= set(s)
                                    for s in data["sources"])
     assert any(s["cited"] and s["stage"] == 3 and s["section"] == "duration" for s in data["sources"])
+
+
+def test_a_repeated_question_is_answered_from_the_cache_and_says_so(runner, model):
+    model.enqueue(REPLY)  # one reply: a second model call would fail the command
+    first = runner.invoke(cli, ["ask", "--answer-cache", "true", "阶段三需要多长时间?"])
+    assert first.exit_code == 0, first.output
+    assert "asked before" not in first.stderr
+    again = runner.invoke(cli, ["ask", "--answer-cache", "true", "阶段三需要多长时间？"])
+    assert again.exit_code == 0, again.output
+    assert REPLY in again.stdout and "* [阶段三 · 预期所需时间]" in again.stdout
+    assert "之前问过" in again.stderr
+    as_json = json.loads(runner.invoke(cli, ["ask", "--json", "--answer-cache", "true", "阶段三需要多长时间"]).stdout)
+    assert as_json["cached"] is True and as_json["timings"]["cached"] is True
+    assert as_json["answer"].endswith(REPLY)
 
 
 def test_ask_streams_text_and_sources(runner, model):

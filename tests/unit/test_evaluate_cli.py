@@ -76,6 +76,16 @@ def conversations_file(tmp_path):
 
 
 @pytest.fixture
+def pairs_file(tmp_path):
+    path = tmp_path / "pairs.yaml"
+    pairs = [{"id": "same", "split": "tuning", "a": "阶段三需要多长时间?", "b": "阶段三需要多长时间？", "same": True},
+             {"id": "other-stage", "split": "sealed", "a": "阶段三需要多长时间?", "b": "阶段四需要多长时间?",
+              "same": False}]
+    path.write_text(yaml.safe_dump({"pairs": pairs}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
 def questions(built_advisor) -> int:
     return len(built_advisor.questionnaire.questions)
 
@@ -144,13 +154,14 @@ def test_default_devset_is_the_development_set(runner, model):
 
 
 def test_text_report_has_quality_timing_and_failures(runner, model, devset_file, profiles_file, questions,
-                                                     conversations_file, tmp_path):
+                                                     conversations_file, pairs_file, tmp_path):
     # The conversations: stage 3, then a wrong stage-4 answer; stage 3, then the weather.
     model.enqueue(REPLY, REPLY, *[UNKNOWN] * (2 * questions), REPLY, "阶段四比阶段三需要更长的时间 [阶段四 · 预期所需时间]。",
                   REPLY)
     out = tmp_path / "report.json"
     result = runner.invoke(cli, ["eval", "--devset", str(devset_file), "--profiles", str(profiles_file),
-                                 "--conversations", str(conversations_file), "--out", str(out)])
+                                 "--conversations", str(conversations_file), "--cache-pairs", str(pairs_file),
+                                 "--out", str(out)])
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert f"Model {runner.settings_seen[-1].model_path.name}" in text
@@ -161,6 +172,7 @@ def test_text_report_has_quality_timing_and_failures(runner, model, devset_file,
                     "first token (s)", "answer total (s)", "retrieval (ms)", "profile diagnosis (s)"):
         assert heading in text, heading
     assert "Conversations: final turns correct" in text
+    assert "Answer cache: repeated questions" in text
     failed = text[text.index("Failed (3):"):]
     assert "[sealed] en-duration-stage3: facts 0/2" in failed
     assert "zh-01-stage-switch" in failed and "en-01-off-topic" not in failed
@@ -174,6 +186,8 @@ def test_text_report_has_quality_timing_and_failures(runner, model, devset_file,
     assert splits["tuning"]["off_topic_declined"] == "1/1"
     parts = saved["conversations"]["summary"]
     assert parts["sealed"]["final_turn_ok"] == 0.0 and parts["tuning"]["final_turn_ok"] == 1.0
+    cache = saved["cache"]["summary"]
+    assert cache["tuning"]["repeats_found"] == 1 and cache["sealed"]["wrong_repeats"] == 0
 
 
 def test_out_holds_the_same_report_as_stdout(runner, model, devset_file, tmp_path):

@@ -500,3 +500,13 @@ def test_a_fast_stream_redraws_the_page_at_most_every_interval(private_advisor):
     # The question, the sources, the first piece and the finished turn; no redraw per piece.
     assert 3 <= len(steps) <= 5, len(steps)
     assert "6个月" in steps[-1][0][1]["content"]
+
+
+def test_a_cached_answer_says_it_was_asked_before():
+    from ui.conversation_view import answer_markdown
+
+    record = {"message": "阶段三需要多长时间?", "resolved_question": "阶段三需要多长时间?",
+              "answer": "约6个月至1年 [阶段三 · 预期所需时间]", "sources": [], "cached": True}
+    assert "之前问过" in answer_markdown(record, "zh")
+    assert "Asked before" in answer_markdown(record, "en")
+    assert "Asked before" not in answer_markdown({**record, "cached": False}, "en")
