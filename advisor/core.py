@@ -8,6 +8,7 @@ output; every decision lives here or below.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from advisor.answering.chain import Answer, AnswerChain, AnswerEvent
@@ -99,8 +100,6 @@ class Advisor:
         cache = self.answer_cache
         if cache is None:
             return self.chain.stream(question, section=section, fact=fact)
-        import time
-
         started = time.perf_counter()
         build = self.index.current_build()
         stored = cache.lookup(question, build)

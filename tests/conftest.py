@@ -53,7 +53,6 @@ def pytest_runtest_setup(item):
 def make_settings(root: Path, **overrides) -> Settings:
     """Settings whose every writable place is under ``root``."""
     values = dict(
-        answer_cache=False,  # see pytest_configure
         knowledge_dir=KNOWLEDGE_DIR,
         data_dir=root / "data",
         cache_dir=root / "cache",

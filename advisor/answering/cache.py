@@ -51,15 +51,13 @@ SCHEMA = """
 CREATE TABLE answers (
     id INTEGER PRIMARY KEY,
     edition TEXT NOT NULL,
-    language TEXT NOT NULL,
     signature TEXT NOT NULL,
     question TEXT NOT NULL,
     vector BLOB NOT NULL,
     answer TEXT NOT NULL,
-    created TEXT NOT NULL,
-    hits INTEGER NOT NULL DEFAULT 0
+    created TEXT NOT NULL
 );
-CREATE INDEX answers_by_key ON answers (edition, language, signature)
+CREATE INDEX answers_by_key ON answers (edition, signature)
 """
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -143,14 +141,12 @@ class AnswerCache:
         """The stored answer to ``question`` (or to a near-identical one), or None."""
         if build is None:
             return None
-        from advisor.retrieval.query import detect_language
-
-        signature = question_signature(question)
         try:
             with self._open() as conn:
-                rows = conn.execute(
-                    "SELECT id, vector, answer FROM answers WHERE edition = ? AND language = ? AND signature = ?",
-                    (self.key(build), detect_language(question), signature)).fetchall()
+                # The signature carries the language: only the same question in the same
+                # language is a candidate.
+                rows = conn.execute("SELECT vector, answer FROM answers WHERE edition = ? AND signature = ?",
+                                    (self.key(build), question_signature(question))).fetchall()
                 if not rows:
                     return None
                 vector = self._vector(question)
@@ -158,7 +154,6 @@ class AnswerCache:
                 best = int(np.argmax(scores))
                 if scores[best] < self.similarity:
                     return None
-                conn.execute("UPDATE answers SET hits = hits + 1 WHERE id = ?", (rows[best]["id"],))
                 answer = Answer.from_dict(json.loads(rows[best]["answer"]))
         except (AnswerCacheError, ValueError, KeyError, TypeError) as exc:
             self._damaged(exc)
@@ -170,8 +165,6 @@ class AnswerCache:
         """Keep ``answer`` to the standalone ``question`` for the next time it is asked."""
         if build is None:
             return
-        from advisor.retrieval.query import detect_language
-
         record = answer.to_dict()
         record["question"] = record["resolved_question"] = question
         key = self.key(build)
@@ -181,26 +174,15 @@ class AnswerCache:
                 # Entries of another edition can never be reached again.
                 conn.execute("DELETE FROM answers WHERE edition != ?", (key,))
                 conn.execute(
-                    "INSERT INTO answers (edition, language, signature, question, vector, answer, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (key, detect_language(question), question_signature(question), question,
+                    "INSERT INTO answers (edition, signature, question, vector, answer, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (key, question_signature(question), question,
                      vector.astype(np.float32).tobytes(), json.dumps(record, ensure_ascii=False),
                      datetime.now(timezone.utc).isoformat(timespec="seconds")))
                 conn.execute("DELETE FROM answers WHERE id NOT IN "
                              "(SELECT id FROM answers ORDER BY id DESC LIMIT ?)", (self.max_entries,))
         except AnswerCacheError as exc:
             self._damaged(exc)
-
-    def clear(self) -> int:
-        """Remove every stored answer; returns how many there were."""
-        if not self.path.exists():
-            return 0
-        try:
-            with self._open() as conn:
-                return conn.execute("DELETE FROM answers").rowcount
-        except AnswerCacheError as exc:
-            self._damaged(exc)
-            return 0
 
     def count(self) -> int:
         if not self.path.exists():
