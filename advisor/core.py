@@ -60,13 +60,14 @@ class Advisor:
 
         Within a ``conversation`` a follow-up ("那阶段四呢?") is resolved from the earlier
         turns before retrieval, and the finished turn is added to it. A message about the
-        user's own company goes to the diagnosis. Raises
+        user's own company goes to the diagnosis, and so does a reply to the questions the
+        diagnosis asked in the turn before (it updates that assessment). Raises
         :class:`~advisor.answering.question.QuestionError` for an empty or over-long
         message before any work is done.
         """
         from advisor.answering.evidence import key_fact
         from advisor.conversation.resolver import resolve
-        from advisor.conversation.routing import route
+        from advisor.conversation.routing import answers_open_questions, route
         from advisor.conversation.topics import BY_KEY
         from advisor.conversation.turns import finish_turn
         from advisor.diagnosis.chat import stream_reply
@@ -74,8 +75,13 @@ class Advisor:
         cleaned = clean_question(message, self.settings.max_question_chars)
         intent = route(cleaned)
         resolution = None
-        if intent.to_diagnosis:
-            events = stream_reply(self.diagnosis, cleaned, intent, self.chain.model_name)
+        # Right after the diagnosis asked something, a reply to it updates that assessment.
+        open_questions = conversation.open_questions() if conversation is not None else None
+        if open_questions is not None and not answers_open_questions(cleaned, intent):
+            open_questions = None
+        to_diagnosis = intent.to_diagnosis or open_questions is not None
+        if to_diagnosis:
+            events = stream_reply(self.diagnosis, cleaned, intent, self.chain.model_name, open_questions)
         else:
             resolution = resolve(cleaned, conversation)
             if resolution.rewritten:
@@ -89,7 +95,7 @@ class Advisor:
         for event in events:
             if event.kind == "done":
                 turn = finish_turn(event.answer, cleaned, resolution, self.stage_book,
-                                   route="diagnosis" if intent.to_diagnosis else "document")
+                                   route="diagnosis" if to_diagnosis else "document")
                 if conversation is not None:
                     conversation.add(turn)
             yield event

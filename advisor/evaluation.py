@@ -286,6 +286,14 @@ class DiagnosisProfile:
     text: str
     answers: dict = field(default_factory=dict)
     note: str = ""
+    split: str = "tuning"  # as for questions: "sealed" profiles are only ever measured
+
+
+CONFIDENCE_BANDS = ((0.0, 0.5), (0.5, 0.8), (0.8, 1.01))
+"""The reliability table's bands: [low, high) of the diagnosis confidence."""
+
+CONFIDENT = 0.8
+"""A wrong stage at or above this confidence is the failure a manager cannot see."""
 
 
 @dataclass
@@ -297,16 +305,22 @@ class ProfileResult:
     errors: list[str] = field(default_factory=list)
     # The whole assessment, for tests that check the evidence; not part of the report.
     assessment: object = field(default=None, repr=False, compare=False)
+    confidence: float = 0.0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def distance(self) -> int:
+        """How many stages the diagnosis is from the nearest acceptable one."""
+        return min(abs(self.stage - s) for s in self.profile.acceptable_stages)
+
     def to_dict(self) -> dict:
-        return {"id": self.profile.id, "language": self.profile.language, "ok": self.ok, "errors": self.errors,
-                "expected_stage": self.profile.expected_stage,
+        return {"id": self.profile.id, "split": self.profile.split, "language": self.profile.language,
+                "ok": self.ok, "errors": self.errors, "expected_stage": self.profile.expected_stage,
                 "acceptable_stages": self.profile.acceptable_stages, "stage": self.stage,
-                "seconds": round(self.seconds, 2), "model_calls": self.model_calls}
+                "confidence": self.confidence, "seconds": round(self.seconds, 2), "model_calls": self.model_calls}
 
 
 def load_profiles(path: Path = DEFAULT_PROFILES) -> list[DiagnosisProfile]:
@@ -316,8 +330,12 @@ def load_profiles(path: Path = DEFAULT_PROFILES) -> list[DiagnosisProfile]:
         acceptable = entry["acceptable_stages"]
         if not isinstance(acceptable, list) or not all(isinstance(s, int) for s in acceptable):
             raise EvaluationSetError(f"{path}: {entry['id']}: acceptable_stages must be a list of stage numbers.")
+        split = entry.get("split") or "tuning"
+        if split not in SPLITS:
+            raise EvaluationSetError(f"{path}: {entry['id']}: split must be 'tuning' or 'sealed', not {split!r}.")
         profiles.append(DiagnosisProfile(entry["id"], entry["language"], entry["expected_stage"], acceptable,
-                                         entry["profile"], entry.get("answers") or {}, entry.get("note") or ""))
+                                         entry["profile"], entry.get("answers") or {}, entry.get("note") or "",
+                                         split))
     return profiles
 
 
@@ -327,10 +345,11 @@ def run_profiles(advisor, profiles: Iterable[DiagnosisProfile],
     results = []
     for profile in profiles:
         assessment = advisor.assess_profile(profile.text)
+        confidence = assessment.diagnosis.confidence
         errors = [] if assessment.stage in profile.acceptable_stages else [
-            f"stage {assessment.stage}, acceptable {profile.acceptable_stages}"]
+            f"stage {assessment.stage} at confidence {confidence:.2f}, acceptable {profile.acceptable_stages}"]
         result = ProfileResult(profile, assessment.stage, assessment.extraction.seconds,
-                               assessment.extraction.model_calls, errors, assessment)
+                               assessment.extraction.model_calls, errors, assessment, confidence)
         results.append(result)
         if on_result:
             on_result(result)
@@ -338,12 +357,21 @@ def run_profiles(advisor, profiles: Iterable[DiagnosisProfile],
 
 
 def summarize_profiles(results: list[ProfileResult]) -> dict:
-    """Diagnosis accuracy, overall and by language, and p50/p90 seconds per profile."""
+    """Diagnosis accuracy (overall and by language), misses more than one stage away,
+    wrong stages stated with confidence >= 0.8, the reliability table (per confidence
+    band: how many, and the share placed right) and p50/p90 seconds and model calls."""
     summary: dict = {"profiles": len(results), "diagnosis_accuracy": _rate(r.ok for r in results)}
     for lang in sorted({r.profile.language for r in results}):
         summary[f"diagnosis_accuracy_{lang}"] = _rate(r.ok for r in results if r.profile.language == lang)
+    summary["far_misses"] = sum(1 for r in results if r.distance > 1)
+    summary["confident_wrong"] = sum(1 for r in results if not r.ok and r.confidence >= CONFIDENT)
+    summary["reliability"] = [
+        {"band": f"{low:.1f}-{min(high, 1.0):.1f}", "profiles": len(band), "accuracy": _rate(r.ok for r in band)}
+        for low, high in CONFIDENCE_BANDS
+        for band in [[r for r in results if low <= r.confidence < high]]]
     if results:
         _add_percentiles(summary, "seconds", [r.seconds for r in results])
+        _add_percentiles(summary, "model_calls", [float(r.model_calls) for r in results], digits=1)
     return summary
 
 
@@ -361,5 +389,8 @@ def build_report(devset: list[ItemResult] | None = None, profiles: list[ProfileR
                    if (part := [r for r in devset if r.item.split == split])},
         "items": [r.to_dict() for r in devset]}
     report["profiles"] = None if profiles is None else {
-        "summary": summarize_profiles(profiles), "items": [r.to_dict() for r in profiles]}
+        "summary": summarize_profiles(profiles),
+        "splits": {split: summarize_profiles(part) for split in SPLITS
+                   if (part := [r for r in profiles if r.profile.split == split])},
+        "items": [r.to_dict() for r in profiles]}
     return report

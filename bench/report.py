@@ -42,6 +42,7 @@ TARGETS = (
     Target("oneoff_peak_rss_max_mb", "One-off ask: peak RSS (max)", 2000.0),
     Target("followup_overhead_median_s", "Follow-up vs the same question standalone, first token (median)", 0.3),
     Target("repeat_median_s", "A repeated question, answered from the cache (median)", 0.3),
+    Target("diagnosis_median_s", "Diagnosis of a company description (median)", 15.0),
 )
 TARGET_BY_KEY = {t.key: t for t in TARGETS}
 
@@ -59,6 +60,8 @@ CONTEXT = (
     ("oneoff_cold_first_token_median_s", "One-off ask: start → first token, prefix not saved (median)"),
     ("followup_resolve_median_ms", "Follow-up resolved by rules (median)"),
     ("evidence_first_median_s", "The article's sentence shown, warm (median)"),
+    ("diagnosis_max_s", "Diagnosis of a company description (slowest)"),
+    ("diagnosis_model_calls_median", "Diagnosis: model calls per description (median)"),
 )
 LABELS = {**{t.key: t.label for t in TARGETS}, **dict(CONTEXT)}
 
@@ -124,6 +127,9 @@ def summarize(results: dict) -> dict:
         "followup_resolve_median_ms": (results.get("followup") or {}).get("resolve_ms_median"),
         "evidence_first_median_s": median(_pick(rows, "chain", "evidence_first_s")),
         "repeat_median_s": (results.get("repeat") or {}).get("repeat_median_s"),
+        "diagnosis_median_s": (results.get("diagnosis") or {}).get("median_s"),
+        "diagnosis_max_s": (results.get("diagnosis") or {}).get("max_s"),
+        "diagnosis_model_calls_median": (results.get("diagnosis") or {}).get("model_calls_median"),
     }
 
 
@@ -206,7 +212,7 @@ def _others(shares: dict | None) -> str:
     if not shares:
         return "—"
     parts = []
-    for key in ("index", "retrieval", "chain", "followup", "repeat", "raw", "oneoff"):
+    for key in ("index", "retrieval", "chain", "followup", "repeat", "diagnosis", "raw", "oneoff"):
         value = shares.get(key)
         if isinstance(value, list):
             if value:

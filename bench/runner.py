@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import followup, index_build, machine, oneoff, raw_vs_chain, repeat, retrieval
+from bench import diagnosis, followup, index_build, machine, oneoff, raw_vs_chain, repeat, retrieval
 from bench.machine import OtherLoad
 from bench.report import summarize, target_checks
 
@@ -93,6 +93,13 @@ def run(options: Options, log: Callable[[str], None] = lambda _: None) -> dict:
                     results["repeat"] = repeat.measure(cached)
                 others["repeat"] = load.share
                 cached = None
+                from advisor.evaluation import load_profiles
+
+                profiles = diagnosis.sample(load_profiles())
+                log(f"diagnosis: {len(profiles)} profiles, one per language and stage, read by the model")
+                with OtherLoad() as load:
+                    results["diagnosis"] = diagnosis.measure(advisor, profiles)
+                others["diagnosis"] = load.share
             rss_loaded = machine.rss_mb()
             advisor = None  # the chat model with it: the raw model must not share memory with it
             gc.collect()

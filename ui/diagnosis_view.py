@@ -27,8 +27,11 @@ def result_card(view: AssessmentView) -> str:
     """Stage, confidence, evidence, unknowns and gates, every item with its source."""
     lang = view.lang
     out = [f"### {word(lang, 'stage')} {view.stage}: {md_text(view.stage_title)}",
-           f"{word(lang, 'confidence')}: **{view.confidence:.2f}**", "",
-           f"#### {word(lang, 'evidence')}"]
+           f"{word(lang, 'confidence')}: **{view.confidence:.2f}**", ""]
+    if view.to_ask:  # unsure: what would settle the stage comes before everything else
+        out += [md_text(word(lang, "to_settle")), ""]
+        out += [f"{n}. {md_text(line.text)} {md_text(line.source)}" for n, line in enumerate(view.to_ask, 1)] + [""]
+    out += [f"#### {word(lang, 'evidence')}"]
     out += items_or_none([evidence_item(e, lang) for e in view.evidence], lang)
     out += ["", f"#### {word(lang, 'unknown')}"] + items_or_none([cited_item(u) for u in view.unknown], lang)
     out += ["", f"#### {word(lang, 'gates')}"] + items_or_none([gate_item(g) for g in view.gates], lang)

@@ -61,6 +61,9 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     # Given again from the answer cache (advisor.answering.cache), not written anew.
     cached: bool = False
+    # A reply of the diagnosis: the answers it read and the questions it asked, so that
+    # the user's answers to them update the same assessment (advisor.diagnosis.chat).
+    diagnosis: dict | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> Answer:
@@ -68,7 +71,8 @@ class Answer:
         return cls(data["question"], data["answer"], data["language"], bool(data["refused"]),
                    [Source.from_dict(s) for s in data["sources"]], dict(data["timings"]), data["model"],
                    data.get("reason", ""), data.get("resolved_question", ""),
-                   list(data.get("suggestions", [])), bool(data.get("cached", False)))
+                   list(data.get("suggestions", [])), bool(data.get("cached", False)),
+                   data.get("diagnosis") if isinstance(data.get("diagnosis"), dict) else None)
 
     def to_dict(self) -> dict:
         return {
@@ -83,6 +87,7 @@ class Answer:
             "reason": self.reason,
             "suggestions": list(self.suggestions),
             "cached": self.cached,
+            **({"diagnosis": self.diagnosis} if self.diagnosis is not None else {}),
         }
 
 

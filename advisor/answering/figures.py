@@ -127,7 +127,7 @@ def normalise(text: str) -> str:
     return text.translate(_FULL_WIDTH)
 
 
-def _zh_number(text: str) -> float | None:
+def zh_number(text: str) -> float | None:
     """A Chinese numeral ("三", "十二", "两千", "一万五千") as a number."""
     total, section, digit = 0, 0, 0
     for char in text:
@@ -160,7 +160,7 @@ def _tokens(text: str) -> list[_Token]:
         if match.group("digits"):
             raw, worded = float(match.group("digits").replace(",", "")), False
         elif match.group("zh"):
-            raw, worded = _zh_number(match.group("zh")), True
+            raw, worded = zh_number(match.group("zh")), True
         else:
             raw, worded = float(_EN_WORD[match.group("en").lower()]), True
         if raw is None:

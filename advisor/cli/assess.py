@@ -25,6 +25,12 @@ def print_assessment(assessment, lang: str) -> None:
 
     view = assessment_view(assessment, lang)
     click.echo(f"\nStage {view.stage}: {view.stage_title}   (confidence {view.confidence:.2f})")
+    if view.to_ask:
+        from advisor.diagnosis.words import word
+
+        click.echo(word(lang, "to_settle"))
+        for number, row in enumerate(view.to_ask, 1):
+            click.echo(f"  {number}. {row.text}  {row.source}")
     met = [e for e in view.evidence if e.met]
     unmet = [e for e in view.evidence if not e.met]
     for heading, rows in (("Met", met), ("Not yet met", unmet)):

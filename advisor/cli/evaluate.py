@@ -96,12 +96,28 @@ def _print_report(report: dict) -> None:
     if devset:
         console.print(_questions_table(devset, (report["devset"] or {}).get("splits") or {}))
     if profiles:
-        diagnosis = Table(title="Diagnosis")
-        for heading in ("metric", "zh", "en", "all"):
-            diagnosis.add_column(heading, justify="left" if heading == "metric" else "right")
-        diagnosis.add_row("diagnosis", _rate(profiles.get("diagnosis_accuracy_zh")),
-                          _rate(profiles.get("diagnosis_accuracy_en")), _rate(profiles["diagnosis_accuracy"]))
-        console.print(diagnosis)
+        splits = (report["profiles"] or {}).get("splits") or {}
+        console.print(_split_table(
+            "Diagnosis from free text", splits,
+            ("profiles", "right", "zh", "en", ">1 off", "sure+wrong", "p50 s"),
+            lambda part: (str(part.get("profiles", 0)), _rate(part.get("diagnosis_accuracy")),
+                          _rate(part.get("diagnosis_accuracy_zh")), _rate(part.get("diagnosis_accuracy_en")),
+                          str(part.get("far_misses", "-")), str(part.get("confident_wrong", "-")),
+                          str(part.get("seconds_p50", "-")))))
+        console.print("  right: the stage is an acceptable one; >1 off: further than one stage from it; "
+                      "sure+wrong: a wrong stage at confidence >= 0.8")
+        reliability = Table(title="Diagnosis reliability (right, by confidence)")
+        reliability.add_column("confidence")
+        for split in ("sealed", "tuning"):
+            reliability.add_column(split, justify="right")
+        bands = [row["band"] for row in profiles.get("reliability", [])]
+        for index, band in enumerate(bands):
+            cells = []
+            for split in ("sealed", "tuning"):
+                row = ((splits.get(split) or {}).get("reliability") or [{}] * len(bands))[index]
+                cells.append(f"{_rate(row.get('accuracy'))} of {row.get('profiles', 0)}")
+            reliability.add_row(band, *cells)
+        console.print(reliability)
     conversations = (report.get("conversations") or {}).get("summary")
     if conversations:
         console.print(_split_table(
@@ -140,7 +156,7 @@ def _print_report(report: dict) -> None:
 @click.option("--only", type=click.Choice(["devset", "profiles", "conversations", "cache", "all"]), default="all",
               show_default=True, help="Which development set to run.")
 @click.option("--split", type=click.Choice(["sealed", "tuning", "all"]), default="all", show_default=True,
-              help="Which part of the question set to run: tune on 'tuning', report 'sealed'.")
+              help="Which part of the question and profile sets to run: tune on 'tuning', report 'sealed'.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Only the first N items of each set (a quick check).")
 @click.option("--devset", "devset_path", type=click.Path(path_type=Path), default=DEFAULT_DEVSET,
@@ -172,7 +188,8 @@ def evaluate(make_advisor, as_json: bool, only: str, split: str, limit: int | No
     items = None
     if only in ("devset", "all"):
         items = [i for i in load_devset(devset_path) if split in ("all", i.split)][:limit]
-    profiles = load_profiles(profiles_path)[:limit] if only in ("profiles", "all") else None
+    profiles = ([p for p in load_profiles(profiles_path) if split in ("all", p.split)][:limit]
+                if only in ("profiles", "all") else None)
     cases = load_conversations(conversations_path)[:limit] if only in ("conversations", "all") else None
     pairs = load_pairs(pairs_path)[:limit] if only in ("cache", "all") else None
     advisor = make_advisor(settings.model_copy(update={"answer_cache": False}))

@@ -22,7 +22,7 @@ by number or by what happens in it. It never matches whole known messages.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from advisor.retrieval.query import detect_stage
 
@@ -126,7 +126,8 @@ _SITUATION_ZH_ANY = re.compile(
 # started…") it is a statement instead.
 _QUALIFIER_EN = re.compile(r"^(?:in|for|at|during|about|regarding|on|with|as for|as to|within|across|to|in order to)\b",
                            re.I)
-_SUBJECT_EN = re.compile(r"\b(?:we|i|they|he|she|it|everyone|nobody|staff|people)\b", re.I)
+_SUBJECT_EN = re.compile(r"\b(?:we|i|they|he|she|it|everyone|nobody|staff|people|team|employees|boss|owner|"
+                         r"department)\b", re.I)
 _QUALIFIER_ZH = re.compile(r"^(?:对于|关于|至于|针对|为了)|^在.{0,12}(?:中|里|上|方面|阶段)$")
 # A purpose gives a "what should we do" its topic: "…to protect customer data", "为了…".
 _PURPOSE = re.compile(
@@ -217,7 +218,8 @@ _OUGHT = re.compile(r"该|应该|应当|需要|要|得|\bshould\b|\bneed\b|\boug
 
 # A statement about the article or this conversation, not about the company.
 _ABOUT_ARTICLE = re.compile(
-    r"文章|这篇|本文|文中|原文|你说|你刚|上面|\b(?:article|document|text|guide|post|you said|you mentioned|above)\b",
+    r"文章|这篇|本文|文中|原文|你说|你刚|上面|\b(?:article|document|guide|you said|you mentioned|above)\b"
+    r"|\b(?:the|this|that|your) (?:text|post)\b",
     re.I,
 )
 
@@ -272,6 +274,15 @@ def _qualifier(text: str) -> bool:
     if _QUALIFIER_ZH.search(text):
         return True
     return bool(_QUALIFIER_EN.search(text)) and not _SUBJECT_EN.search(text)
+
+
+# A terse self-introduction ("Structural steel fabricator, 140 staff.", "物流公司,80人。")
+# is the company speaking of itself, though no "we" is written.
+_INTRODUCTION = re.compile(
+    r"^\s*[A-Za-z][\w&' -]{2,60}, (?:about |around |roughly |approx\.? |~)?\d[\d,]* (?:staff|people|employees|workers)\b"
+    r"|^\s*\S{2,20}(?:公司|企业|工厂|厂|门店|诊所|事务所)[,\uff0c]\s*(?:大约|约|大概)?[\d一二三四五六七八九十百千两几]+(?:多)?(?:个)?人",
+    re.I,
+)
 
 
 def _clauses(message: str) -> list[_Clause]:
@@ -348,6 +359,8 @@ def route(message: str) -> Route:
     from advisor.answering.guard import injected_instructions
 
     clauses = _clauses(message)
+    if _INTRODUCTION.search(message):
+        clauses = [replace(c, first_person=True) if c.sentence == 0 else c for c in clauses]
     if not any(c.first_person for c in clauses):
         return Route("document", "no first-person reference to the company")
     if injected_instructions([message]):
@@ -387,3 +400,20 @@ def route(message: str) -> Route:
     if anchored:
         return Route("document", "first-person question about a named stage")
     return Route("document", "question about the article, not a description of the company")
+
+
+# A reply to the diagnosis's questions is short and states; a question about the article
+# asks. Longer statements about the company route as a description anyway.
+MAX_REPLY_WEIGHT = 300
+
+
+def answers_open_questions(message: str, intent: Route) -> bool:
+    """Whether ``message``, sent right after the diagnosis asked the user something,
+    answers it ("1. 是 2. 大概30%", "No, we haven't", or more description) rather than
+    asking something new."""
+    if intent.kind == "company_description":
+        return True
+    if intent.kind == "company_next_steps":
+        return False
+    clauses = _clauses(message)
+    return bool(clauses) and not any(c.asks for c in clauses) and _weight(message) <= MAX_REPLY_WEIGHT

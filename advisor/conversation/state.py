@@ -34,6 +34,9 @@ class Turn:
     sources: list[dict] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     cached: bool = False  # the answer came from the answer cache
+    diagnosis: dict | None = None
+    """For a diagnosis reply: what it read (``answers``) and asked (``asked``); see
+    :meth:`Conversation.open_questions`."""
 
     def to_record(self) -> dict:
         """A plain dict (JSON-safe) that :meth:`from_record` reads back."""
@@ -49,6 +52,7 @@ class Turn:
             "sources": list(self.sources),
             "suggestions": list(self.suggestions),
             "cached": self.cached,
+            "diagnosis": self.diagnosis,
         }
 
     @classmethod
@@ -69,6 +73,7 @@ class Turn:
             sources=[s for s in record.get("sources") or [] if isinstance(s, dict)],
             suggestions=[str(s) for s in record.get("suggestions") or []],
             cached=record.get("cached") is True,
+            diagnosis=record.get("diagnosis") if isinstance(record.get("diagnosis"), dict) else None,
         )
 
 
@@ -88,6 +93,17 @@ class Conversation:
     def recent(self) -> list[Turn]:
         """The turns a follow-up may refer to, newest first."""
         return list(reversed(self.turns[-self.FOCUS_TURNS:]))
+
+    def open_questions(self) -> dict | None:
+        """The last turn's diagnosis state when that turn was a diagnosis that asked the
+        user something (the next message may answer it), else None."""
+        if not self.turns:
+            return None
+        last = self.turns[-1]
+        state = last.diagnosis if last.route == "diagnosis" else None
+        if not state or not isinstance(state.get("answers"), dict) or not state.get("asked"):
+            return None
+        return state
 
     def to_records(self) -> list[dict]:
         return [t.to_record() for t in self.turns]

@@ -67,4 +67,5 @@ def finish_turn(answer: Answer, message: str, resolution: Resolution | None, sta
         sources=[s.to_dict() for s in answer.sources],
         suggestions=list(answer.suggestions),
         cached=answer.cached,
+        diagnosis=answer.diagnosis,
     )

@@ -18,17 +18,22 @@ from advisor.diagnosis.words import word
 # Which messages come here is decided by advisor.conversation.routing.
 
 
-def stream_reply(diagnosis, message: str, intent, model_name: str) -> Iterator:
+def stream_reply(diagnosis, message: str, intent, model_name: str, open_questions: dict | None = None) -> Iterator:
     """The chat reply to a message routed to the diagnosis, as answer events: the
     company's stage from the description in ``message`` (``intent.kind ==
-    "company_description"``) or from the latest saved assessment, then its roadmap."""
+    "company_description"``), from the assessment of the turn before updated with
+    ``message`` (``open_questions``: that turn's state, when it asked something), or from
+    the latest saved assessment; then its roadmap."""
     from advisor.answering.chain import Answer, AnswerEvent, Source
     from advisor.retrieval.query import detect_language
 
     started = time.perf_counter()
     language = detect_language(message)
     assessment = None
-    if intent.kind == "company_description":
+    if open_questions is not None:
+        assessment = diagnosis.update_profile(open_questions, message)
+        assumption = word(language, "updated_from_reply")
+    elif intent.kind == "company_description":
         assessment = diagnosis.assess_profile(message)
         assumption = word(language, "assumed_from_message")
     else:
@@ -58,7 +63,12 @@ def stream_reply(diagnosis, message: str, intent, model_name: str) -> Iterator:
                "prompt_tokens": 0, "generated_tokens": 0, "decode_tokens_per_s": None}
     if assessment is not None and assessment.extraction is not None:
         timings["extraction_s"] = round(assessment.extraction.seconds, 2)
-    yield AnswerEvent("done", answer=Answer(message, text, language, False, sources, timings, model_name))
+    state = None
+    if assessment is not None and assessment.extraction is not None:
+        timings["model_calls"] = assessment.extraction.model_calls
+        state = assessment.extraction.state([a.question.id for a in assessment.diagnosis.to_ask])
+    yield AnswerEvent("done", answer=Answer(message, text, language, False, sources, timings, model_name,
+                                            diagnosis=state))
 
 
 def roadmap_answer(assessment, language: str, assumption: str) -> str:
@@ -80,7 +90,10 @@ def roadmap_answer(assessment, language: str, assumption: str) -> str:
     lines.append(f"{word(lang, 'duration')}: {cited(view.duration)}")
     if view.budget:
         lines.append(f"{word(lang, 'budget')}: {cited(view.budget)}")
-    if view.unknown:
+    if view.to_ask:
+        lines += ["", word(lang, "unsure")]
+        lines += [f"{n}. {line.text} {line.source}" for n, line in enumerate(view.to_ask, 1)]
+    elif view.unknown:
         lines.append(f"{word(lang, 'to_confirm')}: {view.unknown[0].text}")
     return "\n".join(lines)
 

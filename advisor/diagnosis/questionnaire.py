@@ -72,9 +72,15 @@ class Answer:
 
     value: AnswerValue = "unknown"
     number: float | None = None
+    assumed: bool = False
+    """Not said, but implied by a met key criterion of a later stage (free-text diagnosis
+    only); it counts as met, and for less in the confidence."""
 
     def to_dict(self) -> dict:
-        return {"answer": self.value, "number": self.number}
+        data: dict = {"answer": self.value, "number": self.number}
+        if self.assumed:
+            data["assumed"] = True
+        return data
 
 
 @dataclass(frozen=True)
@@ -138,12 +144,17 @@ class Questionnaire:
 
     def _parse_one(self, question: Question, given, problems: list[str]) -> Answer | None:
         number = None
+        assumed = False
         if isinstance(given, Mapping):
-            extra = set(given) - {"answer", "number"}
+            extra = set(given) - {"answer", "number", "assumed"}
             if extra:
                 problems.append(
                     f"{question.id}: unexpected field(s) {sorted(extra)}; use 'answer' and 'number'"
                 )
+                return None
+            assumed = given.get("assumed", False)
+            if not isinstance(assumed, bool):
+                problems.append(f"{question.id}: 'assumed' must be true or false; got {assumed!r}")
                 return None
             if "answer" not in given:
                 problems.append(f"{question.id}: missing 'answer' (yes, partly, no or unknown)")
@@ -171,4 +182,7 @@ class Questionnaire:
                 )
                 return None
             number = float(number)
-        return Answer(word, number)  # type: ignore[arg-type]
+        if assumed and word != "yes":
+            problems.append(f"{question.id}: only a 'yes' can be assumed; got {given!r}")
+            return None
+        return Answer(word, number, assumed)  # type: ignore[arg-type]

@@ -14,14 +14,24 @@ Confidence (0-1), transparent on purpose so a manager can see why it is low::
 
     relevant   = the criteria of stages 1..current (what placed the company here)
     weight     = 2 for a key criterion, 1 otherwise
-    coverage   = weight of relevant criteria answered (not unknown) / weight of all relevant
+    support    = 1 for an answer given, ASSUMED_SUPPORT for one assumed (implied by a
+                 later stage, never said), 0 for an unknown
+    coverage   = sum(weight * support) over relevant / weight of all relevant
     later      = the criteria of the stages after the current one
     inconsistency = (later criteria met) / len(later)         (0 when current is stage 5)
-    confidence = round(coverage * (1 - 0.5 * inconsistency), 2)
+    contradiction = LATER_KEY_FACTOR when a key criterion of a later stage is met while
+                 one of the current stage's is said not to be, else 1
+    confidence = round(coverage * (1 - 0.5 * inconsistency) * contradiction, 2)
 
-So unanswered questions about the stages that decide the placement lower it, and so does
-a later-stage criterion met while an earlier one is not (e.g. "we launched an AI product"
-but "the leader does not use AI"), which suggests the answers or the placement are off.
+So unanswered questions about the stages that decide the placement lower it, assumed
+answers lower it, and so does a later-stage criterion met while an earlier one is not
+(e.g. "we launched an AI product" but "the leader does not use AI"), which suggests the
+answers or the placement are off. The two constants were calibrated on the tuning part
+of the diagnosis profiles; ``advisor eval`` prints the reliability table (confidence
+band -> share placed right) for both parts.
+
+Below ASK_BELOW the diagnosis says it is unsure and names the one to three questions
+that would settle the stage (:attr:`Diagnosis.to_ask`).
 """
 
 from __future__ import annotations
@@ -39,6 +49,18 @@ KEY_WEIGHT = 2
 
 INCONSISTENCY_PENALTY = 0.5
 """The share of confidence lost when every later-stage criterion is met out of order."""
+
+ASSUMED_SUPPORT = 0.7
+"""What an assumed answer counts for in the coverage, against 1 for one given."""
+
+LATER_KEY_FACTOR = 0.6
+"""The confidence kept when a later stage's key criterion is met although the current
+stage's criteria are said not to be: one of the two readings is wrong."""
+
+ASK_BELOW = 0.8
+"""Below this confidence the diagnosis asks the questions that would settle the stage."""
+
+MAX_QUESTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,26 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class Ask:
+    """A question whose answer would settle the stage, and why it is asked:
+    ``"unknown"`` (not said; a yes would move the company on), ``"contradicted"`` (said
+    not met, while a later stage's key criterion is met) or ``"assumed"`` (taken as met
+    because a later stage implies it; a no would move the company back)."""
+
+    question: Question
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.question.id,
+            "stage": self.question.stage,
+            "reason": self.reason,
+            "ask": {"zh": self.question.text.zh, "en": self.question.text.en},
+            "source": self.question.citation.label,
+        }
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     """Where a company stands, how sure we are, and on what evidence."""
 
@@ -94,6 +136,12 @@ class Diagnosis:
     gates: tuple[Gate, ...]
     inconsistent: tuple[str, ...]
     """Ids of later-stage criteria met although the current stage's are not."""
+    to_ask: tuple[Ask, ...] = ()
+    """When unsure (confidence below ASK_BELOW): the questions that would settle it."""
+
+    @property
+    def unsure(self) -> bool:
+        return self.confidence < ASK_BELOW
 
     @property
     def met(self) -> dict[str, bool]:
@@ -114,6 +162,8 @@ class Diagnosis:
             "unknown": [u.to_dict() for u in self.unknown],
             "gates": [g.to_dict() for g in self.gates],
             "inconsistent": list(self.inconsistent),
+            "unsure": self.unsure,
+            "to_ask": [a.to_dict() for a in self.to_ask],
         }
 
 
@@ -144,11 +194,15 @@ def diagnose(book: StageBook, answers: Answers, questionnaire: Questionnaire | N
     relevant = [q for q in questions if q.stage <= stage]
     later = [q for q in questions if q.stage > stage]
     weight_all = sum(_weight(q) for q in relevant)
-    weight_known = sum(_weight(q) for q in relevant if not is_unknown(answers.get(q.id)))
+    weight_known = sum(_weight(q) * _support(answers.get(q.id)) for q in relevant)
     coverage = weight_known / weight_all if weight_all else 1.0
     inconsistent = tuple(q.id for q in later if met[q.id])
     inconsistency = len(inconsistent) / len(later) if later else 0.0
-    confidence = round(coverage * (1 - INCONSISTENCY_PENALTY * inconsistency), 2)
+    said_not_met = [q for q in questions if q.stage == stage and not met[q.id] and not is_unknown(answers.get(q.id))]
+    later_key_met = [q for q in later if q.key and met[q.id] and not answers.get(q.id).assumed]
+    contradicted = bool(said_not_met and later_key_met)
+    confidence = round(coverage * (1 - INCONSISTENCY_PENALTY * inconsistency)
+                       * (LATER_KEY_FACTOR if contradicted else 1.0), 2)
 
     evidence = tuple(
         Evidence(q, answers.get(q.id), met[q.id]) for q in questions if not is_unknown(answers.get(q.id))
@@ -178,7 +232,27 @@ def diagnose(book: StageBook, answers: Answers, questionnaire: Questionnaire | N
         unknown=unknown,
         gates=tuple(find_gates(book, stage, met)),
         inconsistent=inconsistent,
+        to_ask=_to_ask(questions, answers, stage, said_not_met if contradicted else [])
+        if confidence < ASK_BELOW else (),
     )
+
+
+def _support(answer: Answer) -> float:
+    if is_unknown(answer):
+        return 0.0
+    return ASSUMED_SUPPORT if answer.assumed else 1.0
+
+
+def _to_ask(questions: list[Question], answers: Answers, stage: int, contradicted: list[Question]) -> tuple[Ask, ...]:
+    """What would settle the stage, most telling first: a "not met" that a later stage
+    contradicts, then what the current stage leaves unknown (key criteria first), then
+    what was only assumed below it (key criteria first, the nearest stage first)."""
+    asks = [Ask(q, "contradicted") for q in contradicted]
+    asks += [Ask(q, "unknown") for q in sorted(
+        (q for q in questions if q.stage == stage and is_unknown(answers.get(q.id))), key=lambda q: not q.key)]
+    asks += [Ask(q, "assumed") for q in sorted(
+        (q for q in questions if q.stage < stage and answers.get(q.id).assumed), key=lambda q: (not q.key, -q.stage))]
+    return tuple(asks[:MAX_QUESTIONS])
 
 
 def _weight(question: Question) -> int:

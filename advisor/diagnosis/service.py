@@ -66,6 +66,19 @@ class DiagnosisService:
         assessment.extraction = extraction
         return assessment
 
+    def update_profile(self, state: dict, reply: str):
+        """The assessment of a chat's earlier description (``state``: what was read and
+        asked, see ``Extraction.state``) updated with the user's ``reply``."""
+        from advisor.diagnosis.extraction import Extraction, ProfileReader
+
+        previous = Extraction.from_state(state.get("answers"), self.questionnaire)
+        by_id = {q.id: q for q in self.questionnaire.questions}
+        asked = [by_id[qid] for qid in state.get("asked") or [] if isinstance(qid, str) and qid in by_id]
+        extraction = ProfileReader(self.chat_model, self.questionnaire).read_reply(reply, asked, previous)
+        assessment = self.assess(extraction.questionnaire_answers())
+        assessment.extraction = extraction
+        return assessment
+
     def latest_assessment(self):
         """The newest saved assessment, scored again with today's rules, and its record;
         ``(None, None)`` when nothing is saved yet."""

@@ -88,6 +88,8 @@ class AssessmentView:
     quotes: tuple[Line, ...]
     """Every cited passage once, as ``Line(quote, label)``, first citation first."""
     history_id: int | None = None
+    to_ask: tuple[Line, ...] = ()
+    """When the diagnosis is unsure: the one to three questions that would settle it."""
 
 
 def assessment_view(assessment, lang: str) -> AssessmentView:
@@ -130,4 +132,5 @@ def roadmap_view(roadmap, lang: str, history_id: int | None = None) -> Assessmen
         move_on=tuple(line(s) for s in roadmap.move_on),
         quotes=tuple(Line(c.quote, c.label) for c in roadmap.citations),
         history_id=history_id,
+        to_ask=tuple(Line(text(a.question.text), a.question.citation.label) for a in d.to_ask),
     )

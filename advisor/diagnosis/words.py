@@ -39,6 +39,14 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (Chinese, English)
     "you_are_in": ("你们目前处于阶段{stage}:{title}(置信度 {confidence:.2f})。",
                    "You are in stage {stage}: {title} (confidence {confidence:.2f})."),
     "to_confirm": ("还需要确认", "Still to confirm"),
+    "unsure": ("这个判断我还不确定:描述里没有说清下面几点。回答这几个问题(可以直接回“是/否”或给出数字),我会更新这次评估:",
+               "I'm not sure of this yet: your description leaves the points below open. Answer them (a "
+               "yes/no or a figure is enough) and I'll update this assessment:"),
+    "to_settle": ("这个判断还不确定(置信度低于0.8)。回答下面几个问题就能确定阶段:",
+                  "This placement is not certain (confidence under 0.8). These questions would settle it:"),
+    "updated_from_reply": ("根据你补充的回答,我更新了刚才的评估(其余沿用你之前的描述):",
+                           "With your answers I've updated the assessment (everything else is as you "
+                           "described before):"),
     "assumed_from_history": ("根据你们 {on} 的评估(#{id},{company}),假设情况没有变化:",
                              "Based on your assessment #{id} of {on} ({company}), assuming nothing has "
                              "changed since:"),

@@ -1,8 +1,8 @@
-"""Free-text diagnosis through the real model on a fixed sample of the development profiles.
+"""Free-text diagnosis through the real model on a fixed sample of the tuning profiles.
 
-`make test` diagnoses the 4 profiles named below (14-72 s each on two cores, the whole
-set being the longest part of the suite); `make eval` (``advisor eval``) diagnoses every
-profile and reports each one. The sample is chosen by id, never at random.
+`make test` diagnoses the 10 profiles named below (1-17 s each on two cores); `make eval`
+(``advisor eval``) diagnoses every profile, the sealed part too, and reports each one.
+The sample is chosen by id, never at random, and only from the tuning part.
 
 The model only reads answers out of each profile; the deterministic scoring places the
 company. The floor is set just under the accuracy measured on the sample; raise it as
@@ -21,15 +21,20 @@ from tests.integration.conftest import run_cli
 
 pytestmark = pytest.mark.integration
 
-# Stages 1-4 in both languages, each placed by a gate a careless reading gets wrong: a
-# figure just under its KPI target, a boss who does not use AI himself. A later stage
-# means more criteria to read, so more model calls: the stage-5 and ambiguous profiles
-# (the slowest) are left to `make eval`.
+# Every stage in both languages, each placed by something a careless reading gets wrong:
+# a figure just under its KPI target, a boss who does not use AI himself, figures in
+# words, a one-liner, a later stage that says nothing of the earlier ones.
 SAMPLE = [
     "zh-stage1-packaging-printer",       # stage 1: staff use AI, the boss does not
+    "en-s1-dental-clinic",               # stage 1: a one-liner; nobody but the writer
     "en-stage2-marketing-agency",        # stage 2: team satisfaction 70%, under the 90% target
     "en-stage3-hvac-distributor",        # stage 3: first joint project gained only 5-8%
+    "en-s3-accounting-practice",         # stage 3: "thirty percent", "19 of the 20", a 12% saving
+    "zh-s3-insurance-brokerage",         # stage 3: 12% saving, "又陆续做了两个跨部门的"
     "zh-stage4-baby-ecommerce",          # stage 4: customer satisfaction 90%, under 95%
+    "en-s4-respiratory-medical-devices",  # stage 4: terse; own model, nothing of stages 1-3
+    "zh-s5-ai-toy-maker",                # stage 5: partners and sales, nothing of stages 1-3
+    "en-s5-tomato-greenhouse-grower",    # stage 5: long and rambling, "a third", renewals
 ]
 
 
@@ -63,16 +68,32 @@ def test_sample_names_profiles_of_every_stage_in_both_languages():
     assert [i for i in SAMPLE if i not in ids] == [], "renamed or removed profiles"
     assert len(set(SAMPLE)) == len(SAMPLE)
     profiles = sample_profiles()
-    assert {p.expected_stage for p in profiles} == {1, 2, 3, 4}
+    assert {p.expected_stage for p in profiles} == {1, 2, 3, 4, 5}
     assert {p.language for p in profiles} == {"zh", "en"}
+    assert {p.split for p in profiles} == {"tuning"}
 
 
 def test_free_text_diagnosis_accuracy(diagnosed):
     accuracy = sum(r.ok for r in diagnosed) / len(diagnosed)
     print(summarize_profiles(diagnosed))
-    # Measured 1.00 (4/4) on the sample with the default model (the whole set: 0.81,
-    # 13/16); one wrong stage is allowed, as it is over the whole set.
-    assert accuracy >= 0.75
+    # Measured 1.00 (10/10) on the sample with the default model; one wrong stage is
+    # allowed, since the sealed part shows the reading is not that good on new wordings.
+    assert accuracy >= 0.9
+    # A wrong stage must never be stated as sure, and must be at most one stage off.
+    assert [r.profile.id for r in diagnosed if not r.ok and (r.confidence >= 0.8 or r.distance > 1)] == []
+
+
+def test_an_unsure_diagnosis_asks_at_most_three_questions(diagnosed):
+    for result in diagnosed:
+        diagnosis = result.assessment.diagnosis
+        assert len(diagnosis.to_ask) <= 3
+        assert not diagnosis.to_ask or diagnosis.unsure, result.profile.id  # a sure one asks nothing
+
+
+def test_a_description_takes_a_few_model_calls(diagnosed):
+    # Only the criteria a statement speaks of, and that no figure or plain words settle,
+    # are read by the model: 0-4 calls on this sample, against 3-14 before.
+    assert max(r.model_calls for r in diagnosed) <= 6
 
 
 def _longest_shared_run(a: str, b: str) -> int:
@@ -88,7 +109,7 @@ def test_every_believed_answer_quotes_the_profile(diagnosed):
         for extracted in result.assessment.extraction.answers.values():
             if extracted.answer == "unknown":
                 continue
-            if extracted.note.startswith("assumed"):
+            if extracted.basis == "assumed":
                 assert extracted.evidence == ""
                 continue
             quote = "".join(extracted.evidence.split()).lower()
@@ -106,3 +127,21 @@ def test_assess_profile_cli_prints_the_issue_json(tmp_path):
                 "timeline", "budget", "sources"):
         assert key in data
     assert 1 <= data["stage"] <= 5 and data["history_id"] == 1
+
+
+def test_in_chat_an_unsure_diagnosis_asks_and_the_answers_update_it(real_advisor):
+    from advisor.conversation.state import Conversation
+
+    conversation = Conversation()
+    first = real_advisor.ask("We're a 25-person architecture firm and I use ChatGPT every day for proposals. "
+                             "Where do we stand?", conversation)
+    assert "stage 1" in first.answer.lower() and "I'm not sure of this yet" in first.answer
+    asked = conversation.turns[-1].diagnosis["asked"]
+    assert asked[0] == "staff_use_llms_and_tools"
+    second = real_advisor.ask("1. Yes, everyone here uses ChatGPT and Copilot. 2. Roughly 20% faster.", conversation)
+    assert second.answer.startswith("With your answers I've updated the assessment")
+    answers = conversation.turns[-1].diagnosis["answers"]
+    assert answers["leader_uses_ai"]["answer"] == "yes"  # from the first message
+    assert answers["staff_use_llms_and_tools"]["answer"] == "yes"
+    assert answers["personal_efficiency_gain"]["number"] == 20.0
+    assert "stage 2" in second.answer.lower()

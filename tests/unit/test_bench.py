@@ -115,7 +115,21 @@ def test_summary_uses_answered_questions_and_successful_processes():
         "oneoff_peak_rss_max_mb": "met",
         "followup_overhead_median_s": "not measured",
         "repeat_median_s": "not measured",
+        "diagnosis_median_s": "not measured",
     }
+
+
+def test_diagnosis_time_is_the_median_of_the_profiles_and_held_to_fifteen_seconds():
+    from bench import diagnosis
+    from advisor.evaluation import load_profiles
+
+    picked = diagnosis.sample(load_profiles())
+    assert {(p.language, p.expected_stage) for p in picked} == {(l, s) for l in ("zh", "en") for s in range(1, 6)}
+    assert len(picked) == 10
+    summary = report.summarize({"diagnosis": {"median_s": 6.0, "max_s": 16.0, "model_calls_median": 2.0}})
+    assert (summary["diagnosis_median_s"], summary["diagnosis_max_s"]) == (6.0, 16.0)
+    assert report.target_checks(summary)["diagnosis_median_s"]["status"] == "met"
+    assert report.target_checks({"diagnosis_median_s": 15.5})["diagnosis_median_s"]["status"] == "missed"
 
 
 def test_follow_up_overhead_is_the_median_of_the_pairs_and_held_to_its_target():

@@ -40,16 +40,43 @@ def test_next_steps_come_from_the_latest_assessment_and_say_so(advisor):
 def test_a_company_description_in_chat_is_diagnosed(advisor):
     message = ("We are a 30-person design studio. Our boss writes every proposal with ChatGPT, "
                "but most of the staff have not tried any AI tools yet.")
-    advisor.chat_model.enqueue(
-        json.dumps({"answer": "yes", "evidence": "Our boss writes every proposal with ChatGPT", "number": None}),
-        json.dumps({"answer": "no", "evidence": "most of the staff have not tried any AI tools yet", "number": None}),
-        json.dumps({"answer": "unknown", "evidence": "", "number": None}),
-    )
+    # The boss's use is said plainly; the model reads only the staff's sentence.
+    advisor.chat_model.enqueue(json.dumps({"answer": "no"}))
     events = list(advisor.stream(message))
     assert [e.kind for e in events][0] == "sources" and events[-1].kind == "done"
     answer = events[-1].answer
     assert "stage 1" in answer.answer.lower() and "description" in answer.answer
     assert "extraction_s" in answer.timings
+    assert advisor.chat_model.replies == [] and len(advisor.chat_model.history) == 1
+    assert "Staff" not in answer.answer.split("Next steps")[0]  # sure enough: nothing asked
+
+
+def test_an_unsure_diagnosis_asks_and_the_reply_updates_the_same_assessment(advisor):
+    from advisor.conversation.state import Conversation
+
+    conversation = Conversation()
+    first = advisor.ask("我们是一家三十人的外贸公司,老板每天用豆包写方案,别的情况我也说不太清楚。", conversation)
+    assert advisor.chat_model.history == []  # the leader's use is plain; nothing else is said
+    assert "阶段1" in first.answer and "我还不确定" in first.answer
+    assert "1. 大多数员工是否使用" in first.answer and "2. 个人工作效率" in first.answer
+    assert conversation.turns[-1].diagnosis["asked"] == ["staff_use_llms_and_tools", "personal_efficiency_gain"]
+
+    second = advisor.ask("1. 是的 2. 大概提高了25%", conversation)
+    assert advisor.chat_model.history == []  # a plain yes and a figure
+    assert second.answer.startswith("根据你补充的回答") and "阶段2" in second.answer
+    state = conversation.turns[-1].diagnosis
+    assert state["answers"]["leader_uses_ai"]["answer"] == "yes"  # kept from the description
+    assert state["answers"]["personal_efficiency_gain"]["number"] == 25.0
+    assert conversation.turns[-1].route == "diagnosis"
+
+
+def test_after_an_unsure_diagnosis_a_question_about_the_article_is_not_taken_for_a_reply():
+    from advisor.conversation.routing import answers_open_questions, route
+
+    for message in ("阶段三需要多长时间?", "What are the KPIs of stage 2?"):
+        assert not answers_open_questions(message, route(message))
+    for message in ("1. 是的 2. 大概25%", "No, not yet.", "没有", "Yes, about 30% faster."):
+        assert answers_open_questions(message, route(message))
 
 
 def test_a_description_ending_in_a_document_question_is_still_diagnosed(advisor):
@@ -57,11 +84,7 @@ def test_a_description_ending_in_a_document_question_is_still_diagnosed(advisor)
     # tests/unit/test_routing.py); here the advisor follows it.
     message = ("We are a 30-person design studio. Our boss writes every proposal with ChatGPT, "
                "but most of the staff have not tried any AI tools yet. How long does stage 1 take?")
-    advisor.chat_model.enqueue(
-        json.dumps({"answer": "yes", "evidence": "Our boss writes every proposal with ChatGPT", "number": None}),
-        json.dumps({"answer": "no", "evidence": "most of the staff have not tried any AI tools yet", "number": None}),
-        json.dumps({"answer": "unknown", "evidence": "", "number": None}),
-    )
+    advisor.chat_model.enqueue(json.dumps({"answer": "no"}))
     answer = advisor.ask(message)
     assert "stage 1" in answer.answer.lower() and "description" in answer.answer
     assert "extraction_s" in answer.timings

@@ -1,4 +1,5 @@
-"""Free-text diagnosis with a scripted model: what is believed, what is not, when to stop."""
+"""Free-text diagnosis with a scripted model: what is read, what the model is asked,
+what is believed, and how a later stage stands for earlier ones."""
 
 from __future__ import annotations
 
@@ -6,116 +7,123 @@ import json
 
 import pytest
 
-from advisor.diagnosis.extraction import MAX_PROFILE_CHARS, ProfileError, ProfileReader
+from advisor.diagnosis.extraction import MAX_PROFILE_CHARS, Extraction, ProfileError, ProfileReader
+from advisor.diagnosis.questionnaire import Questionnaire
 from tests.fakes import ScriptedChatModel
-
-PROFILE = (
-    "We are a 40-person logistics firm. Our CEO uses ChatGPT every day. "
-    "Most staff use two chat assistants plus CapCut and speech-to-text tools. "
-    "Personal productivity went up about 18%."
-)
+from tests.unit.diagnosis_fixtures import real_book
 
 
-def reply(answer: str, evidence: str = "", number=None) -> str:
-    return json.dumps({"answer": answer, "evidence": evidence, "number": number})
+def reply(answer: str) -> str:
+    return json.dumps({"answer": answer})
 
 
-@pytest.fixture
-def questionnaire(built_advisor):
-    return built_advisor.questionnaire
+@pytest.fixture(scope="module")
+def questionnaire() -> Questionnaire:
+    return Questionnaire(real_book())
 
 
-def stage_ids(questionnaire, stage: int) -> list[str]:
-    return [q.id for q in questionnaire.questions if q.stage == stage]
+def read(questionnaire, profile: str, *replies: str) -> tuple[Extraction, ScriptedChatModel]:
+    model = ScriptedChatModel(replies=list(replies))
+    return ProfileReader(model, questionnaire).read(profile), model
 
 
-def test_stops_after_the_first_stage_with_a_criterion_not_met(questionnaire):
-    model = ScriptedChatModel(replies=[
-        reply("yes", "Our CEO uses ChatGPT every day"),
-        reply("no", "Most staff use two chat assistants"),
-        reply("unknown"),
-    ])
-    extraction = ProfileReader(model, questionnaire).read(PROFILE)
-    assert list(extraction.answers) == stage_ids(questionnaire, 1)
-    assert extraction.model_calls == len(model.history) == 3
-    assert extraction.answers[stage_ids(questionnaire, 1)[0]].answer == "yes"
+def test_what_nothing_speaks_of_is_unknown_without_asking_the_model(questionnaire):
+    extraction, model = read(questionnaire, "We are a family bakery with six shops in Leeds. Business is good.")
+    assert model.history == [] and extraction.model_calls == 0
+    assert set(extraction.answers) == {q.id for q in questionnaire.questions}
+    assert {(a.answer, a.basis) for a in extraction.answers.values()} == {("unknown", "not mentioned")}
 
 
-def test_a_yes_without_words_from_the_profile_is_not_believed(questionnaire):
-    model = ScriptedChatModel(replies=[reply("yes", "The CEO founded an AI lab in 2019"), reply("yes", ""),
-                                       reply("no", "Most staff use two chat assistants")])
-    extraction = ProfileReader(model, questionnaire).read(PROFILE)
-    first, second = (extraction.answers[q] for q in stage_ids(questionnaire, 1)[:2])
-    assert first.answer == "unknown" and "supporting phrase" in first.note
-    assert second.answer == "unknown"
+def test_plain_statements_and_figures_settle_criteria_without_the_model(questionnaire):
+    profile = ("Our CEO uses ChatGPT every day. Most staff use ChatGPT, Claude, Otter and Canva. "
+               "Personal productivity went up about 18%.")
+    extraction, model = read(questionnaire, profile)
+    assert model.history == []
+    answers = extraction.answers
+    assert (answers["leader_uses_ai"].answer, answers["leader_uses_ai"].evidence) == (
+        "yes", "Our CEO uses ChatGPT every day.")
+    assert answers["staff_use_llms_and_tools"].answer == "yes"
+    assert (answers["personal_efficiency_gain"].answer, answers["personal_efficiency_gain"].number,
+            answers["personal_efficiency_gain"].basis) == ("yes", 18.0, "figure")
 
 
-def test_a_figure_quoted_in_the_evidence_is_read_when_the_model_leaves_number_empty(questionnaire):
-    ids = stage_ids(questionnaire, 1)
-    numbered = next(q for q in questionnaire.questions if q.stage == 1 and q.number is not None)
-    replies = []
-    for qid in ids:
-        if qid == numbered.id:
-            replies.append(reply("no", "Personal productivity went up about 18%"))
-        else:
-            replies.append(reply("yes", "Our CEO uses ChatGPT every day"))
-    # Stage 1 is then fully met (18% >= 15%), so stage 2 is asked: script its answers.
-    replies += [reply("unknown")] * len(questionnaire.questions)  # later stages: nothing said
-    extraction = ProfileReader(ScriptedChatModel(replies=replies), questionnaire).read(PROFILE)
-    assert extraction.answers[numbered.id].number == 18.0
-    assert set(stage_ids(questionnaire, 2)) <= set(extraction.answers)
-    assert all(a.answer == "unknown" for q, a in extraction.answers.items() if q not in ids)
+@pytest.mark.parametrize("profile, expected", [
+    ("个人工作效率提高了两成。", 20.0),
+    ("大家的个人效率提升了百分之十二。", 12.0),
+    ("Individually people are about a fifth faster on routine work.", 20.0),
+    ("Personal productivity is up twenty-five percent.", 25.0),
+])
+def test_figures_in_words_are_read(questionnaire, profile, expected):
+    extraction, _ = read(questionnaire, profile)
+    assert extraction.answers["personal_efficiency_gain"].number == expected
 
 
-def test_an_unknown_does_not_stop_the_reading_but_a_no_does(questionnaire):
-    replies = [reply("unknown")] * len(stage_ids(questionnaire, 1))
-    replies += [reply("no", "Our CEO uses ChatGPT every day")] * len(stage_ids(questionnaire, 2))
-    extraction = ProfileReader(ScriptedChatModel(replies=replies), questionnaire).read(PROFILE)
-    assert set(extraction.answers) == set(stage_ids(questionnaire, 1)) | set(stage_ids(questionnaire, 2))
+def test_a_goal_is_no_measured_figure(questionnaire):
+    extraction, model = read(questionnaire, "We hope AI will raise personal productivity by 30% next year.",
+                             reply("unknown"))
+    assert extraction.answers["personal_efficiency_gain"].number is None
+    assert extraction.answers["personal_efficiency_gain"].answer == "unknown"
 
 
-def test_gaps_before_a_met_later_key_criterion_are_assumed_and_marked(questionnaire):
-    key3 = next(q for q in questionnaire.questions if q.stage == 3 and q.key)
-    replies = []
-    for q in questionnaire.questions:
-        if q.stage > 3:
-            break
-        if q.id == key3.id:
-            replies.append(reply("yes", "Personal productivity went up about 18%"))
-        elif q.stage == 3:
-            replies.append(reply("no", "Our CEO uses ChatGPT every day"))
-        else:
-            replies.append(reply("unknown"))
-    extraction = ProfileReader(ScriptedChatModel(replies=replies), questionnaire).read(PROFILE)
-    earlier = [a for q, a in extraction.answers.items() if q in stage_ids(questionnaire, 1) + stage_ids(questionnaire, 2)]
-    assert earlier and all(a.answer == "yes" and a.note.startswith("assumed") for a in earlier)
-    said_no = [a for q, a in extraction.answers.items() if q in stage_ids(questionnaire, 3) and q != key3.id]
-    assert all(a.answer == "no" for a in said_no)
+def test_the_model_reads_only_the_statements_about_the_criterion(questionnaire):
+    profile = ("We are a 40-person logistics firm. We have not launched any new AI product or service yet. "
+               "Our CEO tried ChatGPT for his speeches last month.")
+    extraction, model = read(questionnaire, profile, reply("yes"), reply("no"))
+    first, second = model.history
+    assert first[0].content == second[0].content  # one fixed system prompt, kept in the cache
+    assert "Our CEO tried ChatGPT" in first[1].content and "logistics" not in first[1].content
+    assert "not launched any new AI product" in second[1].content and "CEO" not in second[1].content
+    # "We have not launched a product" is no answer about the staff: they stay unknown.
+    assert extraction.answers["staff_use_llms_and_tools"].answer == "unknown"
+    assert extraction.answers["ai_new_offering"].answer == "no"
 
 
-def test_a_figure_the_profile_does_not_state_is_dropped(questionnaire):
-    numbered = next(q for q in questionnaire.questions if q.stage == 1 and q.number is not None)
-    replies = [reply("yes", "Personal productivity went up about 18%", 40 if q.id == numbered.id else None)
-               if q.id == numbered.id else reply("no", "Our CEO uses ChatGPT every day")
-               for q in questionnaire.questions if q.stage == 1]
-    extraction = ProfileReader(ScriptedChatModel(replies=replies), questionnaire).read(PROFILE)
-    assert extraction.answers[numbered.id].number is None
+def test_a_no_to_words_that_deny_nothing_is_not_believed(questionnaire):
+    extraction, _ = read(questionnaire, "Our CEO tried ChatGPT for his speeches last month.", reply("no"))
+    leader = extraction.answers["leader_uses_ai"]
+    assert (leader.answer, leader.basis) == ("unknown", "not believed") and "deny nothing" in leader.note
 
 
-def test_broken_json_counts_as_unknown(questionnaire):
-    model = ScriptedChatModel(replies=["this is not json", reply("no", "Most staff use two chat assistants"),
-                                       reply("no", "Most staff use two chat assistants")])
-    extraction = ProfileReader(model, questionnaire).read(PROFILE)
-    assert extraction.answers[stage_ids(questionnaire, 1)[0]].answer == "unknown"
+def test_a_yes_to_words_that_deny_it_is_not_believed(questionnaire):
+    extraction, _ = read(questionnaire, "Our boss never touches ChatGPT.", reply("yes"))
+    assert extraction.answers["leader_uses_ai"].answer == "unknown"
 
 
-def test_the_model_is_asked_for_schema_constrained_json_with_the_profile_first(questionnaire):
-    model = ScriptedChatModel(replies=[reply("no", "Our CEO uses ChatGPT every day")] * 3)
-    ProfileReader(model, questionnaire).read(PROFILE)
-    first, second = model.history[0], model.history[1]
-    assert first[0].content == second[0].content  # the same system prompt
-    assert first[1].content.split("Question:")[0] == second[1].content.split("Question:")[0]
-    assert PROFILE in first[1].content
+def test_a_yes_without_the_figure_a_target_needs_is_unknown(questionnaire):
+    extraction, _ = read(questionnaire, "Our sales team ran an AI project and it got much faster.",
+                         reply("yes"), reply("yes"))
+    assert extraction.answers["team_ai_project"].answer == "yes"
+    assert extraction.answers["team_project_efficiency"].answer == "unknown"
+
+
+def test_a_met_later_key_criterion_stands_for_the_unknown_earlier_ones(questionnaire):
+    profile = "We fine-tuned Qwen on our own claims data and run it on our own servers. 我们老板不用AI。"
+    extraction, model = read(questionnaire, profile, reply("no"))
+    assert extraction.answers["local_models_on_own_data"].answer == "yes"
+    earlier = [a for qid, a in extraction.answers.items()
+               if questionnaire.question(qid).stage < 4 and qid != "leader_uses_ai"]
+    assert earlier and all(a.answer == "yes" and a.basis == "assumed" for a in earlier)
+    # What the profile says is not met is never overridden.
+    assert extraction.answers["leader_uses_ai"].answer == "no"
+    assert extraction.questionnaire_answers()["team_ai_project"] == {"answer": "yes", "assumed": True}
+
+
+def test_counts_of_further_cross_department_projects(questionnaire):
+    profile = ("Our first cross-department project, sales and finance together, cut costs by 18%. "
+               "Within six months two more like it followed. Nobody has started another joint project since.")
+    extraction, _ = read(questionnaire, profile)
+    assert extraction.answers["cross_department_project_result"].number == 18.0
+    assert extraction.answers["more_cross_department_projects"].number == 2.0
+
+
+def test_full_width_punctuation_reads_as_ascii_does(questionnaire):
+    ascii_profile = "我们老板每天用豆包写方案,大部分员工都在用Kimi和豆包!个人效率提高了20%。"
+    full_width = ascii_profile.replace(",", "\uff0c").replace("!", "\uff01").replace("%", "\uff05")
+    first, _ = read(questionnaire, ascii_profile)
+    second, _ = read(questionnaire, full_width)
+    assert {q: (a.answer, a.number) for q, a in first.answers.items()} == {
+        q: (a.answer, a.number) for q, a in second.answers.items()}
+    assert first.answers["personal_efficiency_gain"].number == 20.0
 
 
 @pytest.mark.parametrize("profile", ["", "   \n", "x" * (MAX_PROFILE_CHARS + 1)])
@@ -126,27 +134,48 @@ def test_empty_or_huge_profiles_are_refused_before_the_model_runs(questionnaire,
     assert model.history == []
 
 
+def test_a_reply_to_the_questions_asked_updates_the_same_extraction(questionnaire):
+    first, _ = read(questionnaire, "Our CEO uses ChatGPT every day.")
+    asked = [questionnaire.question("staff_use_llms_and_tools"), questionnaire.question("personal_efficiency_gain")]
+    model = ScriptedChatModel()
+    updated = ProfileReader(model, questionnaire).read_reply("1. yes 2. about 25%", asked, first)
+    assert model.history == []  # a plain yes and a figure need no model
+    assert updated.answers["leader_uses_ai"].answer == "yes"  # kept from the description
+    assert updated.answers["staff_use_llms_and_tools"].answer == "yes"
+    assert updated.answers["personal_efficiency_gain"].number == 25.0
+
+
+def test_a_one_word_reply_answers_the_one_question_asked(questionnaire):
+    first, _ = read(questionnaire, "我们老板每天用豆包写方案。")
+    updated = ProfileReader(ScriptedChatModel(), questionnaire).read_reply(
+        "没有", [questionnaire.question("staff_use_llms_and_tools")], first)
+    assert updated.answers["staff_use_llms_and_tools"].answer == "no"
+
+
+def test_the_kept_state_round_trips_and_malformed_state_is_dropped(questionnaire):
+    first, _ = read(questionnaire, "Our CEO uses ChatGPT every day. Personal productivity is up 18%.")
+    state = first.state(["staff_use_llms_and_tools"])
+    again = Extraction.from_state(json.loads(json.dumps(state))["answers"], questionnaire)
+    assert {q: (a.answer, a.number, a.basis) for q, a in again.answers.items()} == {
+        q: (a.answer, a.number, a.basis) for q, a in first.answers.items()}
+    broken = Extraction.from_state({"leader_uses_ai": {"answer": "maybe"}, "nope": {"answer": "yes"},
+                                    "personal_efficiency_gain": {"answer": "yes", "number": "lots"}}, questionnaire)
+    assert set(broken.answers) == {"personal_efficiency_gain"}
+    assert broken.answers["personal_efficiency_gain"].number is None
+    assert Extraction.from_state("not a mapping", questionnaire).answers == {}
+
+
 def test_assess_profile_runs_the_same_scoring_and_saves_history(make_advisor, private_root):
-    from tests.conftest import make_settings
     from advisor.container import build_advisor
+    from tests.conftest import make_settings
 
     advisor = make_advisor()
-    advisor = build_advisor(make_settings(private_root), chat_model=ScriptedChatModel(replies=[
-        reply("yes", "Our CEO uses ChatGPT every day"),
-        reply("partly", "Most staff use two chat assistants"),
-        reply("no", "Personal productivity went up about 18%"),
-    ]), embeddings=advisor.knowledge.embeddings)
-    assessment = advisor.assess_profile(PROFILE, company="Logistics Co")
+    advisor = build_advisor(make_settings(private_root), chat_model=ScriptedChatModel(replies=[reply("partly")]),
+                            embeddings=advisor.knowledge.embeddings)
+    assessment = advisor.assess_profile("Our CEO uses ChatGPT every day. Some of our staff tried Copilot.",
+                                        company="Logistics Co")
     data = assessment.to_dict()
     assert data["stage"] == 1 and assessment.history_id is not None
-    assert data["extracted"] and data["timings"]["model_calls"] == 3
+    assert data["extracted"]["staff_use_llms_and_tools"]["answer"] == "partly"
+    assert data["timings"]["model_calls"] == 1
     assert [a.company for a in advisor.history().assessments()] == ["Logistics Co"]
-
-
-def test_a_figure_for_a_criterion_without_a_target_is_ignored(questionnaire):
-    plain = next(q for q in questionnaire.questions if q.stage == 1 and q.number is None)
-    replies = [reply("no", "Our CEO uses ChatGPT every day 40", 40) if q.id == plain.id
-               else reply("no", "Most staff use two chat assistants") for q in questionnaire.questions if q.stage == 1]
-    extraction = ProfileReader(ScriptedChatModel(replies=replies), questionnaire).read(PROFILE)
-    assert extraction.answers[plain.id].number is None
-    questionnaire.validate_answers(extraction.questionnaire_answers())  # accepted as it is

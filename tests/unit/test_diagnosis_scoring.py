@@ -10,7 +10,7 @@ import pytest
 
 from advisor.diagnosis.gates import GATE_IDS
 from advisor.diagnosis.questionnaire import Questionnaire
-from advisor.diagnosis.scoring import diagnose
+from advisor.diagnosis.scoring import ASK_BELOW, ASSUMED_SUPPORT, LATER_KEY_FACTOR, MAX_QUESTIONS, diagnose
 from advisor.knowledge.stages import StageBook
 from tests.unit.diagnosis_fixtures import DOCUMENT_TEXT, LABEL_PATTERN, answers_for_stage, real_book
 
@@ -112,10 +112,14 @@ def test_confidence_follows_the_documented_formula(book, questionnaire) -> None:
     assert diagnosis.confidence == round(8 / 9, 2)
     assert diagnosis.confidence_basis["relevant_criteria"] == 6
     # One of the 8 later criteria met out of order: x (1 - 0.5 * 1/8).
+    raw["customer_satisfaction"] = "yes"
+    diagnosis = run(book, questionnaire, raw)
+    assert diagnosis.inconsistent == ("customer_satisfaction",)
+    assert diagnosis.confidence == round(8 / 9 * (1 - 0.5 / 8), 2)
+    # A later *key* criterion met while stage 2 says "no": one reading is wrong.
     raw["ai_new_offering"] = "yes"
     diagnosis = run(book, questionnaire, raw)
-    assert diagnosis.inconsistent == ("ai_new_offering",)
-    assert diagnosis.confidence == round(8 / 9 * (1 - 0.5 / 8), 2)
+    assert diagnosis.confidence == round(8 / 9 * (1 - 0.5 * 2 / 8) * LATER_KEY_FACTOR, 2)
 
 
 def test_confidence_drops_with_unknowns_and_with_inconsistency(book, questionnaire) -> None:
@@ -126,7 +130,42 @@ def test_confidence_drops_with_unknowns_and_with_inconsistency(book, questionnai
     assert run(book, questionnaire, raw).confidence < complete.confidence
     raw = answers_for_stage(book, 3, later="yes")  # every later criterion met: inconsistent
     inconsistent = run(book, questionnaire, raw)
-    assert inconsistent.stage == 3 and inconsistent.confidence == 0.5
+    assert inconsistent.stage == 3 and inconsistent.confidence == round(0.5 * LATER_KEY_FACTOR, 2)
+
+
+def test_a_stage_resting_on_assumed_answers_cannot_score_one(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 4, later="no")
+    for qid in ("leader_uses_ai", "staff_use_llms_and_tools", "personal_efficiency_gain"):
+        raw[qid] = {"answer": "yes", "assumed": True}
+    diagnosis = run(book, questionnaire, raw)
+    assert diagnosis.stage == 4
+    # Stage 1's weights 2+2+1 count for ASSUMED_SUPPORT each, of the 19 relevant.
+    relevant = 2 + 2 + 1 + 2 + 1 + 1 + 2 + 2 + 2 + 2 + 1 + 2
+    assert diagnosis.confidence == round((relevant - 5 * (1 - ASSUMED_SUPPORT)) / relevant, 2)
+    assert diagnosis.confidence < 1.0
+    everything_assumed = {q.id: {"answer": "yes", "assumed": True} for q in questionnaire if q.stage < 5}
+    # Stage 5 is placed on them alone: stages 1-4 (weight 20) assumed, stage 5's 3 unknown.
+    assert run(book, questionnaire, everything_assumed).confidence == round(20 * ASSUMED_SUPPORT / 23, 2)
+
+
+def test_a_sure_diagnosis_asks_nothing_and_an_unsure_one_asks_what_settles_it(book, questionnaire) -> None:
+    sure = run(book, questionnaire, answers_for_stage(book, 3, later="no"))
+    assert not sure.unsure and sure.to_ask == ()
+    # Only the leader is known: stage 1 rests on unknowns; ask them, key criteria first.
+    thin = run(book, questionnaire, {"leader_uses_ai": "yes"})
+    assert thin.stage == 1 and thin.confidence < ASK_BELOW and thin.unsure
+    assert [(a.question.id, a.reason) for a in thin.to_ask] == [
+        ("staff_use_llms_and_tools", "unknown"), ("personal_efficiency_gain", "unknown")]
+    # A "no" that a met later key criterion contradicts is asked first; never more than three.
+    raw = {q.id: {"answer": "yes", "assumed": True} for q in questionnaire if q.stage < 3}
+    raw |= {"cross_department_project_result": "no", "local_models_on_own_data": "yes"}
+    contradicted = run(book, questionnaire, raw)
+    assert contradicted.stage == 3 and contradicted.unsure
+    reasons = [(a.question.id, a.reason) for a in contradicted.to_ask]
+    assert reasons[0] == ("cross_department_project_result", "contradicted")
+    assert ("more_cross_department_projects", "unknown") in reasons
+    assert len(reasons) == MAX_QUESTIONS and reasons[-1][1] == "assumed"
+    assert contradicted.to_dict()["to_ask"][0]["ask"]["en"].startswith("Has a cross-department AI project")
 
 
 EXPECTED_GATES = {

@@ -23,7 +23,7 @@ DEVSET = {"questions": [
     {"id": "off-weather-en", "question": "What will the weather be like in Paris tomorrow?", "language": "en",
      "stage": None, "sections": [], "facts": [], "refuse": True},
 ]}
-UNKNOWN = json.dumps({"answer": "unknown", "evidence": "", "number": None})
+# The profiles below speak of no criterion, so the diagnosis reads them with no model call.
 
 
 def profile_entry(profile_id: str, language: str, acceptable: list[int]) -> dict:
@@ -120,7 +120,7 @@ def test_devset_json_is_one_object_with_every_item(runner, model, devset_file):
 
 def test_limit_takes_the_first_items_of_each_set(runner, model, devset_file, profiles_file, questions,
                                                  conversations_file):
-    model.enqueue(REPLY, *[UNKNOWN] * questions, REPLY, STAGE4)
+    model.enqueue(REPLY, REPLY, STAGE4)
     result = runner.invoke(cli, ["eval", "--limit", "1", "--json", "--devset", str(devset_file),
                                  "--profiles", str(profiles_file), "--conversations", str(conversations_file)])
     assert result.exit_code == 0, result.output
@@ -131,18 +131,22 @@ def test_limit_takes_the_first_items_of_each_set(runner, model, devset_file, pro
     assert report["limit"] == 1 and model.replies == []
 
 
-def test_profiles_only_scores_the_stage_against_the_acceptable_ones(runner, model, profiles_file, questions):
-    model.enqueue(*[UNKNOWN] * (2 * questions))
+def test_profiles_only_scores_the_stage_against_the_acceptable_ones(runner, model, profiles_file):
     result = runner.invoke(cli, ["eval", "--only", "profiles", "--profiles", str(profiles_file), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["devset"] is None and report["devset_file"] is None
     first, second = report["profiles"]["items"]
-    assert (first["stage"], first["ok"], first["model_calls"]) == (1, True, questions)
-    assert (second["stage"], second["ok"]) == (1, False) and second["errors"] == ["stage 1, acceptable [2]"]
+    assert (first["stage"], first["ok"], first["model_calls"], first["split"]) == (1, True, 0, "tuning")
+    assert (second["stage"], second["ok"]) == (1, False)
+    assert second["errors"] == ["stage 1 at confidence 0.00, acceptable [2]"]
     summary = report["profiles"]["summary"]
     assert summary["diagnosis_accuracy"] == 0.5
     assert summary["diagnosis_accuracy_zh"] == 1.0 and summary["diagnosis_accuracy_en"] == 0.0
+    # Nothing said: confidence 0, and the one miss is one stage off, at a confidence that says so.
+    assert summary["far_misses"] == 0 and summary["confident_wrong"] == 0
+    assert summary["reliability"][0] == {"band": "0.0-0.5", "profiles": 2, "accuracy": 0.5}
+    assert report["profiles"]["splits"]["tuning"]["profiles"] == 2
 
 
 def test_default_devset_is_the_development_set(runner, model):
@@ -156,7 +160,7 @@ def test_default_devset_is_the_development_set(runner, model):
 def test_text_report_has_quality_timing_and_failures(runner, model, devset_file, profiles_file, questions,
                                                      conversations_file, pairs_file, tmp_path):
     # The conversations: stage 3, then a wrong stage-4 answer; stage 3, then the weather.
-    model.enqueue(REPLY, REPLY, *[UNKNOWN] * (2 * questions), REPLY, "阶段四比阶段三需要更长的时间 [阶段四 · 预期所需时间]。",
+    model.enqueue(REPLY, REPLY, REPLY, "阶段四比阶段三需要更长的时间 [阶段四 · 预期所需时间]。",
                   REPLY)
     out = tmp_path / "report.json"
     result = runner.invoke(cli, ["eval", "--devset", str(devset_file), "--profiles", str(profiles_file),
@@ -168,7 +172,8 @@ def test_text_report_has_quality_timing_and_failures(runner, model, devset_file,
     for heading in ("Questions (the sealed part is the headline", "sealed (1)", "tuning (2)", "all (3)",
                     "retrieval hit@1", "retrieval hit@3", "fact recall", "cited stage", "answer language",
                     "refusal", "covered but declined", "off-topic declined",
-                    "answers: figure not in passages", "diagnosis", "Timing",
+                    "answers: figure not in passages", "Diagnosis from free text", "sure+wrong: a wrong stage",
+                    "Diagnosis reliability", "Timing",
                     "first token (s)", "answer total (s)", "retrieval (ms)", "profile diagnosis (s)"):
         assert heading in text, heading
     assert "Conversations: final turns correct" in text
@@ -176,7 +181,7 @@ def test_text_report_has_quality_timing_and_failures(runner, model, devset_file,
     failed = text[text.index("Failed (3):"):]
     assert "[sealed] en-duration-stage3: facts 0/2" in failed
     assert "zh-01-stage-switch" in failed and "en-01-off-topic" not in failed
-    assert "en-claims-stage-two: stage 1, acceptable [2]" in failed
+    assert "en-claims-stage-two: stage 1 at confidence 0.00, acceptable [2]" in failed
     assert "zh-duration-stage3" not in failed
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert saved["devset"]["summary"]["questions"] == 3 and saved["profiles"]["summary"]["profiles"] == 2

@@ -1,0 +1,134 @@
+"""The figures a manager gives for a criterion: a percentage or a count of projects,
+in digits or in words ("两成", "百分之三十", "a fifth", "three more projects").
+
+A figure is read from the statement that speaks of the criterion only: a profile that
+says "sales saved 25% of their time" and "customer satisfaction is 92%" gives each
+criterion its own number. A figure that is a goal ("目标是提升20%", "we hope to save
+30%") is no measurement, and is not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from advisor.answering.figures import zh_number
+
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_EN_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+             "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+             "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+            "ninety": 90}
+_FRACTIONS = {"a fifth": 20, "one fifth": 20, "a quarter": 25, "one quarter": 25, "a third": 33, "one third": 33,
+              "half": 50, "two thirds": 67, "three quarters": 75, "一半": 50, "三分之一": 33, "四分之一": 25,
+              "五分之一": 20, "翻倍": 100, "翻了一番": 100, "doubled": 100, "double": 100}
+
+GOAL = re.compile(r"目标|希望|计划|打算|想要|争取|预计|期望|指望|\btarget|\bgoal|\baim|\bhop(?:e|ing)|\bplan|"
+                  r"\bexpect|\bwant|\bwould like|\bwish", re.I)
+
+_ZH_NUMBER = r"[零一二两三四五六七八九十百]+"
+_EN_NUMBER = (r"(?:(?:" + "|".join(_EN_TENS) + r")(?:[- ](?:" + "|".join(list(_EN_UNITS)[:9]) + r"))?|"
+              + "|".join(sorted(_EN_UNITS, key=len, reverse=True)) + ")")
+_PERCENT = re.compile(
+    r"(?P<digits>\d+(?:\.\d+)?)(?:\s*(?:-|–|~|至|到|to)\s*\d+(?:\.\d+)?)?\s*(?:%|\uff05|percent\b|per cent\b|pct\b|个百分点)"
+    r"|百分之(?P<zh_pct>" + _ZH_NUMBER + r"|\d+(?:\.\d+)?)"
+    r"|(?P<tenths>[一二两三四五六七八九]|\d)(?:\s*(?:-|到|至)\s*[一二两三四五六七八九\d])?\s*成(?![本功立长为果熟员交绩品型都])"
+    r"|\b(?P<en_pct>" + _EN_NUMBER + r")\s*(?:percent|per cent)\b"
+    r"|(?P<out_of>\d+)\s*(?:out of|of (?:the |our |all )?|/|in)\s*(?P<total>\d+)\b(?!\s*(?:%|percent|years?|months?))"
+    r"|(?P<zh_total>\d+)\s*(?:个人|人|位)?(?:里|中)(?:有)?\s*(?P<zh_part>\d+)\s*(?:个|位|人)"
+    r"|(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")",
+    re.I,
+)
+_PROJECTS = re.compile(
+    r"(?<![第A-Za-z0-9])(?P<count>\d+|" + _ZH_NUMBER + r"|几|" + _EN_NUMBER + r"|another|a couple of|several)\s*"
+    r"(?P<more>more\s+)?(?:个|项)?\s*(?:other\s+)?(?:[^\s,\uff0c。;\uff1b.!?\uff01\uff1f]{0,10}?|(?:[\w-]+\s+){0,3}?)"
+    r"(?:项目|跨部门的|projects?|ones?|initiatives?)"
+    r"|(?P<tail>[两二三四五六七八九十几\d]+)\s*(?:个|项)(?=\s*(?:$|[,\uff0c。;\uff1b.!?\uff01\uff1f]))"
+    r"|(?P<bare>\d+|" + _ZH_NUMBER + r"|" + _EN_NUMBER + r")\s+more\b(?!\s+(?:time|hours?|days?|money|people|staff))",
+    re.I,
+)
+_MORE = re.compile(r"又|再|另外|后续|接着|之后|随后|\bmore\b|\banother\b|\bfollow|\bsince\b|\bafter\b|\bother\b", re.I)
+
+
+def _zh_value(text: str) -> float | None:
+    return float(text) if text.replace(".", "", 1).isdigit() else zh_number(text)
+
+
+def _en_value(text: str) -> float | None:
+    words = re.split(r"[- ]", text.lower())
+    value = 0
+    for w in words:
+        if w in _EN_TENS:
+            value += _EN_TENS[w]
+        elif w in _EN_UNITS:
+            value += _EN_UNITS[w]
+        else:
+            return None
+    return float(value)
+
+
+def _count(text: str) -> float | None:
+    text = text.lower()
+    if text.isdigit():
+        return float(text)
+    if text in ("another",):
+        return 1.0
+    if text in ("a couple of", "几"):
+        return 2.0
+    if text == "several":
+        return 3.0
+    return _zh_value(text) if re.fullmatch(_ZH_NUMBER, text) else _en_value(text)
+
+
+def percentages(text: str) -> list[float]:
+    """Every percentage ``text`` states, in order; a range counts by its lower end."""
+    found = []
+    for m in _PERCENT.finditer(text):
+        if m.group("digits"):
+            value = float(m.group("digits"))
+        elif m.group("zh_pct"):
+            value = _zh_value(m.group("zh_pct"))
+        elif m.group("tenths"):
+            tenths = m.group("tenths")
+            value = 10 * (float(tenths) if tenths.isdigit() else _ZH_DIGITS[tenths])
+        elif m.group("en_pct"):
+            value = _en_value(m.group("en_pct"))
+        elif m.group("out_of"):
+            part, total = float(m.group("out_of")), float(m.group("total"))
+            value = 100 * part / total if 0 < part <= total else None
+        elif m.group("zh_total"):
+            part, total = float(m.group("zh_part")), float(m.group("zh_total"))
+            value = 100 * part / total if 0 < part <= total else None
+        else:
+            value = float(_FRACTIONS[m.group("fraction").lower()])
+        if value is not None and 0 <= value <= 1000:
+            found.append(value)
+    return found
+
+
+def more_projects(text: str) -> float | None:
+    """How many further projects ``text`` says followed the first: "two more", "又做了两个"
+    read as they stand; a total ("three cross-department projects") counts the first too."""
+    for m in _PROJECTS.finditer(text):
+        if m.group("bare"):
+            return _count(m.group("bare"))
+        if m.group("tail"):  # "之后又做了能耗和排产两个": the projects named before the count
+            count = _count(m.group("tail"))
+            return count if _MORE.search(text[:m.start()]) else max(count - 1, 0.0)
+        count = _count(m.group("count"))
+        if count is None:
+            continue
+        if m.group("more") or m.group("count").lower() == "another" or _MORE.search(text[:m.start()]):
+            return count
+        return max(count - 1, 0.0)
+    if _FIRST_ONLY.search(text):
+        return 0.0
+    return None
+
+
+_FIRST_ONLY = re.compile(r"第一个|首个|唯一|只有一个|只做了一个|\bfirst\b|\bonly (?:one|thing)\b|\bthe only\b", re.I)
+
+
+def measured(text: str) -> bool:
+    """Whether figures in ``text`` are results, not goals."""
+    return not GOAL.search(text)

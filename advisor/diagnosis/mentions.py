@@ -1,0 +1,337 @@
+"""Which criterion a statement of a company description speaks of.
+
+The free-text diagnosis only believes an answer backed by words about the criterion it
+answers: "We have not launched any new product yet" says nothing about whether the staff
+use AI tools, however real a quote it is. So a description is cut into statements
+(sentences and their clauses), and each criterion is matched to the statements that
+speak of it, by the things the criterion is about: who uses AI (the leader, the staff),
+at what scale (a team, several departments, the whole company), and what came of it
+(efficiency, satisfaction, a new offering, partners, paying customers).
+
+The cue lists were written from the article's criteria and tuned on the tuning part of
+the diagnosis profiles only (see ``advisor/evaluation_data/profiles.yaml``). A criterion
+no statement speaks of stays unknown without asking the model anything, which is also
+what keeps a diagnosis to a few model calls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One clause of a description, the sentence it stands in, and the sentence before
+    (what "it" and "这些" point back to)."""
+
+    text: str
+    sentence: str
+    previous: str
+    position: int  # the clause's order in the description
+    following: str = ""  # the sentence after, where a result is often given
+
+    @property
+    def context(self) -> str:
+        return f"{self.previous} {self.sentence}".strip()
+
+
+_SENTENCE_END = re.compile(r"(?<=[。!?\uff01\uff1f;\uff1b\n])|(?<=[.!?])\s+(?=[A-Z\"'(\d\u4e00-\u9fff])")
+# A clause ends at a comma (not at "、", which lists the parts of one thing); "but"/"但"
+# stays in its clause, since it carries the reversal.
+_CLAUSE_END = re.compile(r"[,\uff0c]\s*|\s+-\s+|\s+—\s*|—")
+
+
+def statements(description: str) -> list[Statement]:
+    """The description's clauses, in order, each with its sentence and the one before."""
+    found: list[Statement] = []
+    previous = ""
+    for sentence in _SENTENCE_END.split(description):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        clauses: list[str] = []
+        for clause in (c.strip() for c in _CLAUSE_END.split(sentence)):
+            if clauses and _is_list_item(clauses[-1]):
+                clauses[-1] = f"{clauses[-1]}, {clause}"  # "Estimating, the drawing office and…"
+            elif clause:
+                clauses.append(clause)
+        start = len(found)
+        for clause in clauses or [sentence]:
+            found.append(Statement(clause, sentence, previous, len(found)))
+        for index in range(start - 1, -1, -1):  # the sentence before learns what follows it
+            if found[index].sentence != previous:
+                break
+            found[index] = replace(found[index], following=sentence)
+        previous = sentence
+    return found
+
+
+def _is_list_item(clause: str) -> bool:
+    """A piece too short to be a clause of its own: an item of a list cut at its comma."""
+    return len(clause.split()) <= 2 and len(clause) <= 20 if clause.isascii() else len(clause) <= 4
+
+
+def _any(*words: str) -> re.Pattern[str]:
+    return re.compile("|".join(words), re.I)
+
+
+AI = _any(
+    r"\bAI\b", r"A\.I\.", r"人工智能", r"大模型", r"模型", r"\bGPT", r"ChatGPT", r"Copilot", r"Claude", r"Gemini",
+    r"DeepSeek", r"豆包", r"Kimi", r"通义", r"千问", r"文心", r"一言", r"Midjourney", r"剪映", r"即梦", r"智谱",
+    r"讯飞", r"Notion", r"Perplexity", r"\bLLMs?\b", r"language models?", r"chat ?bots?", r"机器人", r"智能",
+    r"Qwen", r"Llama", r"Mistral", r"Grammarly", r"DeepL", r"Canva", r"Jasper", r"Otter", r"CapCut",
+    r"Stable Diffusion", r"Dall-?E", r"Runway", r"Whisper", r"transcri", r"assistant", r"助手", r"工具", r"tools?\b",
+    r"automat", r"自动",
+)
+LEADER = _any(
+    r"老板", r"(?<![们])我(?:本人|自己|个人)", r"本人", r"总经理", r"董事长", r"\bCEO\b", r"创始人", r"一把手", r"厂长",
+    r"老总", r"总裁", r"校长", r"院长", r"主任", r"掌柜", r"老板娘", r"老大", r"管理层", r"高管", r"领导", r"合伙人",
+    r"\bdirectors?\b", r"\bprincipal\b", r"\bmanagement\b", r"\bleadership\b", r"\bpartners? (?:use|uses|all)", r"\bboss\b", r"\bowner\b", r"founder", r"managing director",
+    r"\bMD\b", r"\bGM\b", r"general manager", r"\bpresident\b", r"\bchairman\b", r"\bI\b(?! think| guess| mean)",
+    r"\bmyself\b", r"\bme\b", r"(?<![们])我(?!们)",
+)
+STAFF = _any(
+    r"员工", r"大家", r"全员", r"同事", r"所有人", r"每个人", r"大部分人", r"多数人", r"大多数", r"店员", r"职员", r"人人",
+    r"伙计", r"师傅", r"工人", r"小伙伴", r"年轻人", r"老师们", r"医生们", r"律师们", r"销售们", r"一线", r"全体",
+    r"整个团队", r"全公司", r"业务员", r"销售", r"客服", r"文员", r"设计师", r"老师", r"护士", r"司机", r"工程师", r"会计",
+    r"编辑", r"主播", r"导购", r"店长", r"员工们", r"大伙", r"whole team", r"entire team", r"the team\b",
+    r"\bstaff\b", r"employees?", r"everyone", r"everybody", r"team members", r"colleagues", r"most (?:people|of us|of them)",
+    r"all of us", r"\bpeople\b", r"workers", r"\bnobody\b", r"no one", r"(?:the )?rest of (?:us|them|the)", r"\bcrew\b",
+    r"personnel", r"headcount", r"\bhalf of\b", r"\bfew of\b",
+    r"\b(?:associates|paralegals|assistants|agents|engineers|designers|nurses|teachers|drivers|technicians|accountants|"
+    r"writers|clerks|reps|salespeople|managers|editors|developers|chefs|cooks|waiters|operators|planners|consultants|"
+    r"advisers|advisors|dispatchers|recruiters|vets|dentists|doctors|lawyers|architects|tutors|cleaners|carers)\b",
+)
+EFFICIENCY = _any(
+    r"效率", r"省(?:了|下)?.{0,6}时间", r"节省", r"快了", r"提效", r"人效", r"产出", r"工时", r"省时",
+    r"productiv", r"efficien", r"time sav", r"sav(?:e|es|ed|ing) .{0,20}(?:time|hours?)", r"faster", r"hours? (?:a|per|each)",
+    r"output", r"throughput", r"speed", r"quicker", r"turnaround", r"cycle time", r"lead time", r"周期", r"缩短",
+    r"提速", r"省力", r"节约", r"快了一倍", r"halved", r"time savings?", r"cut .{0,20}time", r"hours? (?:saved|a week)",
+)
+PERSONAL = _any(r"个人", r"每个人", r"人均", r"每人", r"自己的工作", r"personal", r"individual", r"per (?:person|head|employee)",
+                r"each (?:person|employee|of us)", r"their own")
+TEAM = _any(
+    r"团队", r"部门", r"小组", r"组里", r"科室", r"部里", r"(?<![跨])[^\s,\uff0c。]{1,4}部(?![门分])", r"班组", r"车间", r"中心", r"(?<![组])组(?![织成合建件装])", r"几个人", r"[两三四五六七八九十\d]+个(?:人|同事)",
+    r"\bteams?\b", r"department", r"\b(?:two|three|four|five|six|several|a few|a couple of) (?:of (?:us|them|our) )?"
+    r"(?!(?:months|weeks|years|days|hours|minutes|times|projects|tools|models|percent|more|others)\b)\w+s\b", r"\bdept\b", r"\bgroup\b", r"\bsquad\b", r"\bunit\b", r"\bdesk\b", r"\boffice\b",
+)
+PROJECT = _any(r"项目", r"一起", r"合作", r"协作", r"共同", r"试点", r"牵头", r"做了个", r"搞了个", r"\bprojects?\b", r"together",
+               r"jointly", r"pilot", r"as a group", r"initiative", r"rolled out", r"built", r"set up", r"workflow")
+COLLABORATION = _any(r"团队", r"部门", r"小组", r"组内", r"组里", r"员工", r"同事", r"大家", r"协作", r"内部", r"\bteams?\b",
+                     r"staff", r"employees?", r"colleagues", r"collaborat", r"teamwork", r"internal", r"of (?:us|them)",
+                     r"\d+ of (?:the|our|all)? ?\d+", r"people")
+SATISFACTION = _any(r"满意", r"satisf", r"happy", r"\blike[sd]? (?:it|the)", r"\bNPS\b", r"morale", r"enjoy", r"teamwork",
+                    r"positively", r"协作.{0,6}(?:好|顺)")
+CUSTOMER = _any(r"客户", r"顾客", r"用户", r"品牌方", r"合作品牌", r"社员", r"会员", r"消费者", r"患者", r"病人", r"学员", r"家长", r"客人", r"住客", r"租客", r"业主",
+                r"customer", r"client", r"patient", r"guest", r"tenant", r"student", r"buyer", r"shopper", r"user",
+                r"\bCSAT\b", r"review", r"rating", r"好评", r"评分", r"投诉", r"complain")
+CROSS = _any(
+    r"跨部门", r"跨团队", r"多个部门", r"几个部门", r"两个部门", r"三个部门", r"部门之间", r"各部门", r"部门联合", r"联合.{0,4}部门",
+    r"\S{1,6}(?:部|中心|组|团队)?(?:和|与|跟)\S{1,6}(?:部|中心|组|团队).{0,8}(?:一起|联合|合作|共同)",
+    r"\S{1,8}、\S{1,8}(?:和|与|及)\S{1,8}(?:一起|联合|合作|共同)",
+    r"(?:other|more|another|second|third|first|next|two|three|several) joint (?:AI )?(?:projects?|ones?)",
+    r"cross(?:es|ed|ing)? (?:departments|teams|functions)",
+    r"(?:and|&) [\w ]{1,20} (?:did|ran|built|started|launched|set up|have) (?:a|an|their|our) (?:first )?joint", r"\w+(?:, [\w&' ]{1,25})+,? (?:and|&) [\w&' ]{1,25}\b"
+    r"(?:ran|did|built|used|teamed|worked|joined|got|set up|launched|started)",
+    r"\w+, [\w ]{1,20} and [\w ]{1,20} (?:teamed up|worked together|together|jointly)", r"cross[- ]?(?:department|functional|team)",
+    r"across (?:\w+ )?(?:departments|teams|functions)", r"between departments", r"(?:two|three|several|multiple|different) "
+    r"(?:departments|teams|functions)", r"interdepartment", r"跨团队", r"多部门", r"部门联动", r"部门协同", r"multi-?department",
+    r"company-wide project", r"across (?:several |multiple |different )?teams", r"\w+ (?:and|&|with) \w+ (?:teams|departments) (?:together|jointly)",
+)
+SAVING = _any(r"效果", r"result", r"impact", r"\bgain", r"payoff", r"降本", r"增效", r"成本", r"效率", r"节省", r"省了", r"提升", r"提高", r"降低", r"减少", r"%", r"百分之", r"成(?:多|左右)?",
+              r"cost", r"saving", r"saved", r"efficien", r"productiv", r"cut", r"reduc", r"percent", r"lower", r"improv")
+COUNT = _any(r"又", r"再", r"第二", r"第三", r"[两二三四五六七八九十几\d]+\s*个", r"其他", r"后续", r"接着", r"另外",
+             r"another", r"\bmore\b", r"second", r"third", r"\btwo\b", r"\bthree\b", r"\bfour\b", r"several",
+             r"follow(?:ed|-up)", r"since then", r"\bother\b", r"\bprojects\b", r"\d+ (?:of them|projects)")
+OWN_MODEL = _any(
+    r"本地部署", r"本地化", r"私有化", r"私有部署", r"自己的服务器", r"自有服务器", r"自建", r"机房", r"开源", r"专属模型",
+    r"自己的模型", r"自研", r"微调", r"训练", r"内部数据", r"自己的数据", r"本地跑", r"本地运行", r"内网", r"本地",
+    r"on[- ]prem", r"locally", r"self[- ]host", r"own servers?", r"open[- ]source", r"fine[- ]?tun", r"own (?:AI )?models?",
+    r"in[- ]house (?:AI |LLM )?models?", r"private (?:AI |LLM )?models?", r"\btrained\b", r"own data", r"internal data",
+    r"our (?:own )?(?:data|documents|records)", r"\bQwen\b", r"\bLlama\b", r"\bMistral\b", r"custom (?:AI )?model",
+    r"our servers?", r"\bGPU", r"data (?:never|doesn't|does not|stays)", r"私有模型", r"本地大模型", r"离线部署", r"一体机",
+    r"私有云", r"private cloud", r"air[- ]gapped", r"own infrastructure",
+)
+INTEGRATED = _any(
+    r"流程打通", r"打通", r"整合", r"一体化", r"全流程", r"端到端", r"整体", r"全公司", r"运营成本", r"运营效率", r"全链路",
+    r"系统对接", r"串起来", r"overall", r"end[- ]to[- ]end", r"integrat", r"company[- ]wide", r"operating (?:cost|expense)",
+    r"whole (?:company|business|operation)", r"across the (?:business|company)", r"connected", r"all our (?:processes|systems)",
+    r"operations? (?:cost|efficien)", r"entire", r"全链路", r"整个公司", r"整体成本", r"总成本", r"总体效率", r"数字化平台",
+    r"overall costs?", r"whole business", r"one (?:\w+[- ])?(?:process|system|platform|workflow)",
+    r"one (?:[\w-]+ )?(?:process|system|platform|workflow)", r"unified", r"combined", r"串起来", r"串联", r"联通", r"\w+(?:, [\w ]{1,25})+,? and [\w ]{1,25} all\b",
+    r"\S+、\S+、\S+(?:都|全)",
+)
+LAUNCH = _any(
+    r"推出", r"上线", r"发布", r"推了", r"卖给", r"对外", r"收费", r"商业化", r"开发了", r"做出", r"launch", r"released",
+    r"rolled out", r"started selling", r"selling", r"\bsell", r"\bsold\b", r"offer(?:ing)?s?\b", r"went live", r"\blive\b",
+    r"introduc", r"paid", r"on the market", r"上市", r"做了一款", r"做出一款", r"一款", r"卖了", r"给(?:社员|客户|用户|会员|学员)做",
+    r"for (?:our )?(?:customers|clients|members|patients|guests|users)",
+)
+NEW_THING = _any(
+    r"新产品", r"新服务", r"新业务", r"新的.{0,8}(?:服务|产品|业务)", r"产品", r"服务", r"平台", r"应用", r"小程序", r"玩具",
+    r"product", r"service", r"business", r"offering", r"\bapp\b", r"platform", r"tool for (?:our )?(?:customers|clients)",
+    r"一款", r"subscription", r"membership",
+)
+PARTNERS = _any(
+    r"供应商", r"上下游", r"上游", r"下游", r"合作伙伴", r"伙伴", r"生态", r"同行", r"主机厂", r"跨行业", r"联盟", r"经销商",
+    r"渠道商", r"厂家", r"高校", r"大学", r"医院合作", r"和客户一起", r"与客户共同", r"联合", r"共建", r"共享",
+    r"合作方", r"产业链", r"协会", r"研究院", r"joint venture", r"partnership with", r"industry association",
+    r"supplier", r"(?<!managing )(?<!senior )(?<!equity )partner", r"co-?buil", r"cooperative", r"ecosystem", r"upstream", r"downstream", r"jointly", r"co[- ]?(?:develop|build|creat)",
+    r"consortium", r"industry peers", r"distributor", r"university", r"alliance", r"together with (?:our |a |two |three )?"
+    r"(?:customers|clients|suppliers|vendors|distributors|competitors|companies)", r"vendors?",
+)
+MARKET_FIT = _any(
+    r"\bPMF\b", r"产品市场匹配", r"市场认可", r"付费", r"续约", r"续费", r"复购", r"卖得", r"签约",
+    r"盈利", r"赚钱", r"买单", r"卖得很好", r"供不应求", r"营收", r"订单量", r"sold out", r"waiting list", r"卖了", r"销量", r"追单", r"回头客", r"主动找", r"跑通", r"跑出来", r"market fit", r"product[- ]market", r"paying", r"renew", r"traction",
+    r"sells?\b", r"selling", r"demand", r"profitable", r"sign(?:ed)? up", r"subscribers", r"customers? (?:pay|buy|love)", r"recurring",
+    r"break(?:s)? even", r"income", r"\bpay(?:s)? (?:a |for|us)", r"\bsold\b", r"units", r"reorder", r"repeat (?:orders|customers|buyers)",
+)
+
+@dataclass(frozen=True)
+class _Rule:
+    subject: re.Pattern[str]
+    """Must be in the clause itself: what the criterion is about (the leader, a team…)."""
+    context: tuple[re.Pattern[str], ...] = ()
+    """Must be in the clause, its sentence, or the sentence before or after (AI, a result…)."""
+    clause: tuple[re.Pattern[str], ...] = ()
+    """Must be in the clause itself too."""
+    other: tuple[re.Pattern[str], ...] = ()
+    """In the clause, these make it another criterion's statement…"""
+    unless: re.Pattern[str] | None = None
+    """…unless this is in the clause too."""
+    context_other: tuple[re.Pattern[str], ...] = ()
+    """In the clause or the sentence before, these make it another criterion's statement."""
+    sentence_other: tuple[re.Pattern[str], ...] = ()
+    """In the clause's sentence, these make it another criterion's statement."""
+
+    def matches(self, statement: Statement) -> bool:
+        text = statement.text
+        if not self.subject.search(text) or not all(p.search(text) for p in self.clause):
+            return False
+        around = f"{statement.context} {text} {statement.following}"
+        if not all(p.search(around) for p in self.context):
+            return False
+        if any(p.search(f"{statement.context} {text}") for p in self.context_other):
+            return False
+        if any(p.search(f"{statement.sentence} {text}") for p in self.sentence_other):
+            return False
+        if self.unless is not None and self.unless.search(text):
+            return True
+        return not any(p.search(text) for p in self.other)
+
+
+MORE_PROJECTS = _any(r"又", r"再", r"另外", r"其他", r"后续", r"接着", r"第二个", r"\bmore\b", r"\banother\b", r"\bother\b",
+                     r"\bsecond\b", r"\bfollowed\b")
+
+# A criterion is spoken of when any of its rules matches.
+_RULES: dict[str, tuple[_Rule, ...]] = {
+    "leader_uses_ai": (_Rule(LEADER, (AI,)),),
+    "staff_use_llms_and_tools": (_Rule(STAFF, (AI,)),),
+    "personal_efficiency_gain": (_Rule(EFFICIENCY, other=(TEAM, CROSS, INTEGRATED, CUSTOMER), unless=PERSONAL),),
+    "team_ai_project": (_Rule(TEAM, (PROJECT,), sentence_other=(CROSS,)),),
+    "team_project_efficiency": (_Rule(EFFICIENCY, (TEAM,), other=(CROSS, INTEGRATED, PERSONAL)),),
+    "team_collaboration_satisfaction": (_Rule(SATISFACTION, clause=(COLLABORATION,), other=(CUSTOMER,)),
+                                        _Rule(SATISFACTION, (COLLABORATION,), context_other=(CUSTOMER,))),
+    "cross_department_project_result": (_Rule(CROSS, (SAVING,)),),
+    "more_cross_department_projects": (_Rule(CROSS, (COUNT,)), _Rule(MORE_PROJECTS, (CROSS,))),
+    "local_models_on_own_data": (_Rule(OWN_MODEL),),
+    "integrated_efficiency_gain": (_Rule(INTEGRATED, (SAVING,), other=(CROSS,)),),
+    "customer_satisfaction": (_Rule(SATISFACTION, clause=(CUSTOMER,)),
+                              _Rule(SATISFACTION, (CUSTOMER,), other=(COLLABORATION,))),
+    "ai_new_offering": (_Rule(NEW_THING, (LAUNCH, AI)),),
+    "ecosystem_partners": (_Rule(PARTNERS),),
+    "product_market_fit": (_Rule(MARKET_FIT),),
+}
+
+CRITERIA: tuple[str, ...] = tuple(_RULES)
+
+# Statements that settle a criterion by themselves, when nothing in them denies, plans or
+# doubts: a tool named and used by the leader, by most staff; a model run on the
+# company's own machines; customers paying. The model reads everything else.
+_USE = _any(r"用", r"\bus(?:e|es|ed|ing)\b", r"\bon (?:ChatGPT|Claude|Copilot|DeepSeek|Gemini)", r"rel(?:y|ies) on",
+            r"\bdraft", r"\bwrit(?:e|es|ing)\b")
+_TOOL = _any(r"ChatGPT", r"Copilot", r"Claude", r"Gemini", r"DeepSeek", r"豆包", r"Kimi", r"通义", r"千问", r"文心",
+             r"一言", r"Midjourney", r"剪映", r"即梦", r"智谱", r"讯飞", r"Notion AI", r"Perplexity", r"\bAI\b", r"人工智能",
+             r"大模型", r"\bLLMs?\b")
+_OPEN_MODEL = _any(r"Llama", r"Qwen", r"DeepSeek", r"Mistral", r"ChatGLM", r"GLM", r"开源", r"open[- ]source", r"fine[- ]?tun",
+                   r"微调", r"训练", r"\btrain(?:ed|ing)\b", r"自建", r"专属模型", r"own (?:AI )?models?")
+_OWN_MACHINES = _any(r"服务器", r"本地", r"机房", r"内网", r"私有化", r"自己的", r"on[- ]prem", r"locally", r"self[- ]host",
+                     r"servers?", r"in[- ]house", r"our own", r"own (?:hardware|building|data ?cent)", r"GPU")
+_PAYING = _any(r"product[- ]market fit", r"\bPMF\b", r"付费(?:客户|用户|使用)", r"续约率", r"\brenewed\b",
+               r"paying (?:customers|clients|users|subscribers)", r"\d+ (?:\w+ )?(?:customers|clients|companies|firms|"
+               r"growers|users|schools|hospitals|shops|stores) (?:now )?pay", r"卖了[\d一二三四五六七八九十百千万]+",
+               r"追单")
+_DOUBT = _any(r"不确定", r"说不准", r"谈不上", r"还不好说", r"不好说", r"not sure", r"unsure", r"too early", r"remains to be seen",
+              r"don't know", r"no idea")
+
+_AFFIRMS: dict[str, tuple[tuple[re.Pattern[str], ...], ...]] = {
+    "leader_uses_ai": ((LEADER, _TOOL, _USE),),
+    "staff_use_llms_and_tools": ((STAFF, _TOOL, _USE),),
+    "local_models_on_own_data": ((_OPEN_MODEL, _OWN_MACHINES),),
+    "product_market_fit": ((_PAYING,),),
+}
+
+
+def speaks_of(statement: Statement | str, criterion_id: str) -> bool:
+    """Whether ``statement`` (a clause in its sentences, or a text taken alone) is about
+    ``criterion_id``. Unknown ids speak of nothing."""
+    if isinstance(statement, str):
+        statement = Statement(statement, statement, "", 0)
+    return any(rule.matches(statement) for rule in _RULES.get(criterion_id, ()))
+
+
+def mentions(found: list[Statement], criterion_id: str) -> list[Statement]:
+    """The statements that speak of ``criterion_id``, in the description's order."""
+    return [s for s in found if speaks_of(s, criterion_id)]
+
+
+def affirms(statement: Statement, criterion_id: str) -> bool:
+    """Whether ``statement`` plainly says ``criterion_id`` is met, with no word that
+    denies, plans or doubts it (and, for the staff, words for most of them)."""
+    text = statement.text
+    if denies(text) or PLANNED.search(text) or _DOUBT.search(text):
+        return False
+    if criterion_id == "staff_use_llms_and_tools" and not MOST.search(text):
+        return False
+    if criterion_id == "local_models_on_own_data":
+        # "We fine-tuned Llama on our records; it runs on-prem": the model and where it
+        # runs may stand in two sentences.
+        text = f"{statement.previous} {text}" if not denies(statement.previous) else text
+    return any(all(p.search(text) for p in patterns) for patterns in _AFFIRMS.get(criterion_id, ()))
+
+
+def evidence_text(statement: Statement, criterion_id: str) -> str:
+    """What the model reads for ``criterion_id``: the statement's sentence, and the one
+    before when the sentence alone lacks what the criterion needs ("they" for "the AI
+    tools" named just before)."""
+    rules = _RULES[criterion_id]
+    if any(all(p.search(statement.sentence) for p in rule.context) for rule in rules) or not statement.previous:
+        return statement.sentence
+    return statement.context
+
+
+NEGATION = _any(
+    r"没有?", r"不(?!少|错|断|仅|只|但|光|久|过|同|一样)", r"未", r"无(?!论)", r"别", r"停了", r"停掉", r"停用", r"放弃", r"取消",
+    r"还没", r"尚未", r"谈不上", r"算不上", r"\bno\b", r"\bnot\b", r"n't\b", r"\bnever\b", r"\bnobody\b", r"\bno one\b",
+    r"\bnone\b", r"\bwithout\b", r"\bstopped\b", r"\bdropped\b", r"gave up", r"\bquit\b", r"abandon", r"cancel",
+    r"\byet\b", r"\bhardly\b", r"\bbarely\b", r"\bnor\b", r"\bneither\b", r"\bshelved\b", r"\bscrapped\b",
+)
+"""Words that deny or reverse what a statement says; a "no" with none of them is a guess."""
+
+
+MOST = _any(r"大部分", r"大多数", r"多数", r"全员", r"普遍", r"基本上都", r"都会用", r"人手", r"大家", r"所有", r"每个人", r"人人", r"全部", r"基本都", r"都在用", r"都用",
+            r"全公司", r"\beveryone\b", r"\beverybody\b", r"\ball\b", r"\bmost\b", r"\bwhole\b", r"\bentire\b",
+            r"\bevery\b", r"company[- ]wide", r"across the (?:company|board)", r"majority")
+"""Words that speak of most of the staff; "two designers use Midjourney" is a start, not "most staff"."""
+
+PLANNED = _any(r"商量", r"计划", r"打算", r"准备", r"筹划", r"出方案", r"考虑", r"想做", r"下一步", r"\bplan", r"going to",
+               r"\bwill\b", r"\bnext\b", r"consider", r"thinking (?:about|of)", r"on the (?:list|drawing board)",
+               r"\bwant to\b", r"would like")
+"""Words that put a thing in the future: planned is not done."""
+
+
+def denies(text: str) -> bool:
+    """Whether ``text`` has a negation or reversal cue."""
+    return bool(NEGATION.search(text))

@@ -1,0 +1,101 @@
+"""Which criterion a statement speaks of, and the figures a manager gives for one."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.diagnosis.company_figures import measured, more_projects, percentages
+from advisor.diagnosis.mentions import CRITERIA, affirms, denies, speaks_of, statements
+from tests.unit.diagnosis_fixtures import real_book
+
+
+def spoken_of(text: str) -> set[str]:
+    return {c for s in statements(text) for c in CRITERIA if speaks_of(s, c)}
+
+
+def test_the_cue_rules_cover_exactly_the_criteria_of_the_stage_file():
+    assert set(CRITERIA) == {criterion.id for _, criterion in real_book().criteria()}
+
+
+@pytest.mark.parametrize("quote, criterion", [
+    # Real quotes of a description, each about something else: none may answer the criterion.
+    ("We have not launched any new product or service yet.", "staff_use_llms_and_tools"),
+    ("We have not launched any new AI product or service yet.", "leader_uses_ai"),
+    ("今年订单不太好,我更关心的是怎么把成本压下来。", "cross_department_project_result"),
+    ("We moved offices in January, so everything has been a bit chaotic.", "team_ai_project"),
+    ("客户满意度大概92%。", "team_collaboration_satisfaction"),
+    ("94% of the team were happy with how they worked together.", "customer_satisfaction"),
+    ("The sales team's quoting got 30% faster.", "personal_efficiency_gain"),
+    ("Last month sales, service and marketing teamed up on an AI project.", "team_ai_project"),
+    ("Within six months two more reports followed.", "team_ai_project"),
+])
+def test_a_real_quote_off_the_point_does_not_speak_of_the_criterion(quote, criterion):
+    assert criterion not in spoken_of(quote)
+
+
+@pytest.mark.parametrize("text, criterion", [
+    ("我自己每天都用ChatGPT和Kimi回客户邮件。", "leader_uses_ai"),
+    # "这些东西" and "it" are the AI tools of the sentence before.
+    ("我用豆包写文案。店里的师傅和店员基本不碰这些东西。", "staff_use_llms_and_tools"),
+    ("I draft letters with ChatGPT. Two of the associates tried it but went back to the old way.",
+     "staff_use_llms_and_tools"),
+    ("设计部几个设计师一起用AI做风格方案。", "team_ai_project"),
+    ("还没有哪个组一起拿AI做过什么事情。", "team_ai_project"),
+    ("Estimating, the drawing office and purchasing ran a joint AI project. Lead time is down 22%.",
+     "cross_department_project_result"),
+    ("上个月我们刚启动第一个销售、客服和市场部联合的项目,效果还看不出来。", "cross_department_project_result"),
+    ("We host an open-source Llama model on our own servers.", "local_models_on_own_data"),
+    ("客户满意度调研是96%。", "customer_satisfaction"),
+    ("We launched an AI taste-match subscription two years ago.", "ai_new_offering"),
+    ("我们和两家供应商一起搭了一个供应链AI平台。", "ecosystem_partners"),
+    ("Twelve other growers now pay a subscription for it and every one of them renewed.", "product_market_fit"),
+])
+def test_a_statement_about_the_criterion_is_found(text, criterion):
+    assert criterion in spoken_of(text)
+
+
+def test_statements_keep_lists_whole_and_know_the_sentence_before():
+    found = statements("Sales, finance and HR ran a joint project. It saved 20%.")
+    assert [s.text for s in found] == ["Sales, finance and HR ran a joint project.", "It saved 20%."]
+    assert found[1].previous == "Sales, finance and HR ran a joint project."
+
+
+@pytest.mark.parametrize("text, plainly", [
+    ("Our CEO uses ChatGPT every day.", True),
+    ("Our CEO says ChatGPT is overrated.", False),
+    ("我们老板每天用豆包写方案。", True),
+    ("我们老板不用豆包。", False),
+    ("Everyone here uses ChatGPT and Copilot.", True),
+    ("Two designers use Midjourney.", False),  # some staff, not most
+    ("We plan to run Llama on our own servers next year.", False),
+    ("我们在自己的服务器上部署了开源大模型。", True),
+])
+def test_only_a_plain_statement_settles_a_criterion_without_the_model(text, plainly):
+    found = statements(text)[0]
+    criterion = next(c for c in ("leader_uses_ai", "staff_use_llms_and_tools", "local_models_on_own_data")
+                     if speaks_of(found, c))
+    assert affirms(found, criterion) is plainly
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("效率提高了20%左右", [20.0]), ("提升了两成", [20.0]), ("百分之三十", [30.0]), ("三成多", [30.0]),
+    ("a fifth faster", [20.0]), ("thirty percent", [30.0]), ("twenty-five percent", [25.0]),
+    ("19 of the 20 said they were happy", [95.0]), ("20个人里有19个满意", [95.0]),
+    ("maybe a 5-8% gain", [5.0]), ("成本降了不少", []), ("完成了两个项目", []), ("doubled", [100.0]),
+])
+def test_percentages_in_digits_and_in_words(text, expected):
+    assert percentages(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("半年内又做了采购预测和能耗优化两个跨部门项目", 2.0), ("three more followed within six months", 3.0),
+    ("we ran two more like it", 2.0), ("one more joint project going", 1.0), ("三个跨部门项目", 2.0),
+    ("第一个跨部门项目是生产和技术一起做的", 0.0), ("That's the only one so far", 0.0), ("效果不错", None),
+])
+def test_further_projects_counted(text, expected):
+    assert more_projects(text) == expected
+
+
+def test_goals_and_denials_are_told_apart():
+    assert not measured("目标是提升20%") and not measured("We hope to save 30%") and measured("We saved 30%")
+    assert denies("Nobody has started another one") and denies("还没推出") and not denies("不少人在用")
