@@ -301,8 +301,9 @@ class ProfileReader:
         if answer == "yes" and all(PLANNED.search(s.text) for s in spoken[:MAX_STATEMENTS]):
             return ExtractedAnswer(question.id, "unknown", "", note=f"planned, not done: {words}",
                                    basis="not believed"), True
-        if answer == "yes" and question.number is not None:
-            # "Much faster" is no figure: whether the target is reached is for the manager to say.
+        if question.number is not None and (answer == "yes" or (answer == "partly" and not denies(words))):
+            # "Much faster", "I'm quite pleased" are no figure: whether the target is
+            # reached is for the manager to say. A "partly" that says what is missing stands.
             return ExtractedAnswer(question.id, "unknown", "", note=f"no figure for a target figure: {words}",
                                    basis="not believed"), True
         if answer == "yes" and question.id == "staff_use_llms_and_tools" and not MOST.search(words):
