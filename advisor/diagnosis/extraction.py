@@ -251,15 +251,11 @@ class ProfileReader:
         # The figure may stand in a clause of its own ("…cost per case down about 30%"),
         # in the same sentence or the next: taken when that clause speaks of nothing else.
         for statement in spoken:
-            for sentence in (statement.sentence, self._next_sentence(statement, found)):
+            for sentence in (statement.sentence, statement.following):
                 figure = self._lone_figure(question, sentence, found)
                 if figure is not None:
                     return figure, statement
         return None
-
-    @staticmethod
-    def _next_sentence(statement: Statement, found: list[Statement]) -> str:
-        return next((s.sentence for s in found if s.previous == statement.sentence), "")
 
     @staticmethod
     def _lone_figure(question: Question, sentence: str, found: list[Statement]) -> float | None:
@@ -290,25 +286,23 @@ class ProfileReader:
         words = " … ".join(sentences)
         answer = self._ask(words, question, language)
         evidence = spoken[0].text
-        if answer == "no" and not denies(words):
-            return ExtractedAnswer(question.id, "unknown", "", note=f"the model answered 'no' to words that deny "
-                                   f"nothing: {words}", basis="not believed"), True
-        if answer == "yes" and all(denies(s.text) for s in spoken[:MAX_STATEMENTS]):
-            return ExtractedAnswer(question.id, "unknown", "", note=f"the model answered 'yes' to words that deny "
-                                   f"it: {words}", basis="not believed"), True
         if answer == "unknown":
             return ExtractedAnswer(question.id, "unknown", "", basis="stated"), True
-        if answer == "yes" and all(PLANNED.search(s.text) for s in spoken[:MAX_STATEMENTS]):
-            return ExtractedAnswer(question.id, "unknown", "", note=f"planned, not done: {words}",
-                                   basis="not believed"), True
-        if question.number is not None and (answer == "yes" or (answer == "partly" and not denies(words))):
+        doubt = None
+        if answer == "no" and not denies(words):
+            doubt = "the model answered 'no' to words that deny nothing"
+        elif answer == "yes" and all(denies(s.text) for s in spoken[:MAX_STATEMENTS]):
+            doubt = "the model answered 'yes' to words that deny it"
+        elif answer == "yes" and all(PLANNED.search(s.text) for s in spoken[:MAX_STATEMENTS]):
+            doubt = "planned, not done"
+        elif question.number is not None and (answer == "yes" or (answer == "partly" and not denies(words))):
             # "Much faster", "I'm quite pleased" are no figure: whether the target is
             # reached is for the manager to say. A "partly" that says what is missing stands.
-            return ExtractedAnswer(question.id, "unknown", "", note=f"no figure for a target figure: {words}",
-                                   basis="not believed"), True
-        if answer == "yes" and question.id == "staff_use_llms_and_tools" and not MOST.search(words):
-            return ExtractedAnswer(question.id, "unknown", "", note=f"not said of most of the staff: {words}",
-                                   basis="not believed"), True
+            doubt = "no figure for a target figure"
+        elif answer == "yes" and question.id == "staff_use_llms_and_tools" and not MOST.search(words):
+            doubt = "not said of most of the staff"
+        if doubt is not None:
+            return ExtractedAnswer(question.id, "unknown", "", note=f"{doubt}: {words}", basis="not believed"), True
         if answer in ("no", "partly"):
             evidence = next((s.text for s in spoken if denies(s.text)), evidence)
         return ExtractedAnswer(question.id, answer, evidence), True
