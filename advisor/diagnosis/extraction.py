@@ -43,10 +43,12 @@ from advisor.diagnosis.mentions import (
     denies,
     evidence_text,
     mentions,
+    plainly_denies,
     speaks_of,
     statements,
 )
-from advisor.diagnosis.questionnaire import Question, Questionnaire
+from advisor.diagnosis.questionnaire import Answer, Question, Questionnaire
+from advisor.diagnosis.scoring import is_met
 from advisor.errors import AdvisorError
 
 MAX_PROFILE_CHARS = 4000
@@ -279,6 +281,9 @@ class ProfileReader:
             met = number >= question.number.target_min
             return ExtractedAnswer(question.id, "yes" if met else "partly", statement.text, number,
                                    basis="figure"), False
+        denial = next((s for s in spoken if plainly_denies(s, question.id)), None)
+        if denial is not None and not any(percentages(s.text) for s in spoken):
+            return ExtractedAnswer(question.id, "no", denial.text, note="said plainly", basis="stated"), False
         plain = next((s for s in spoken if affirms(s, question.id)), None)
         if plain is not None and question.number is None:
             return ExtractedAnswer(question.id, "yes", plain.text, note="said plainly", basis="stated"), False
@@ -417,13 +422,10 @@ def _direct_answer(words: str, question: Question) -> tuple[str, float | None] |
     return None
 
 
-def _meets_target(question: Question, extracted: ExtractedAnswer) -> bool:
-    target = question.number.target_min if question.number else None
-    return target is not None and extracted.number is not None and extracted.number >= target
-
-
 def _met(question: Question, extracted: ExtractedAnswer) -> bool:
-    return extracted.answer == "yes" or _meets_target(question, extracted)
+    """Met as the scoring judges it (a figure below its target is not met, whatever the word)."""
+    number = extracted.number if extracted.answer != "unknown" else None
+    return is_met(question, Answer(extracted.answer, number))
 
 
 def assume_from_later_stages(extraction: Extraction, questionnaire: Questionnaire) -> None:

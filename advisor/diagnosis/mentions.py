@@ -40,7 +40,8 @@ class Statement:
 _SENTENCE_END = re.compile(r"(?<=[。!?\uff01\uff1f;\uff1b\n])|(?<=[.!?])\s+(?=[A-Z\"'(\d\u4e00-\u9fff])")
 # A clause ends at a comma (not at "、", which lists the parts of one thing); "but"/"但"
 # stays in its clause, since it carries the reversal.
-_CLAUSE_END = re.compile(r"[,\uff0c]\s*|\s+-\s+|\s+—\s*|—")
+# Not at the comma of "1,100".
+_CLAUSE_END = re.compile(r"(?:(?<!\d)[,\uff0c]|[,\uff0c](?!\d{3}))\s*|\s+-\s+|\s+—\s*|—")
 
 
 def statements(description: str) -> list[Statement]:
@@ -83,7 +84,8 @@ AI = _any(
     r"讯飞", r"Notion", r"Perplexity", r"\bLLMs?\b", r"language models?", r"chat ?bots?", r"机器人", r"智能",
     r"Qwen", r"Llama", r"Mistral", r"Grammarly", r"DeepL", r"Canva", r"Jasper", r"Otter", r"CapCut",
     r"Stable Diffusion", r"Dall-?E", r"Runway", r"Whisper", r"transcri", r"assistant", r"助手", r"工具", r"tools?\b",
-    r"automat", r"自动",
+    r"automat", r"自动", r"forecast", r"predict", r"预测", r"algorithm", r"算法", r"machine learning", r"机器学习",
+    r"computer vision", r"视觉识别",
 )
 LEADER = _any(
     r"老板", r"(?<![们])我(?:本人|自己|个人)", r"本人", r"总经理", r"董事长", r"\bCEO\b", r"创始人", r"一把手", r"厂长",
@@ -96,6 +98,7 @@ STAFF = _any(
     r"伙计", r"师傅", r"工人", r"小伙伴", r"年轻人", r"老师们", r"医生们", r"律师们", r"销售们", r"一线",
     r"\bstaff\b", r"employees?", r"everyone", r"everybody", r"team members", r"colleagues", r"most (?:people|of us|of them)",
     r"all of us", r"\bpeople\b", r"workers", r"\bnobody\b", r"no one", r"(?:the )?rest of (?:us|them|the)", r"\bcrew\b",
+    r"\blads\b", r"\bguys\b", r"\bthe girls\b", r"\bfolks\b",
     r"\S{1,3}[师员](?=都|们|基本|大多|普遍|全)", r"personnel", r"headcount", r"\bhalf of\b", r"\bfew of\b",
     r"\b(?:associates|paralegals|assistants|agents|engineers|designers|nurses|teachers|drivers|technicians|accountants|"
     r"writers|clerks|reps|salespeople|managers|editors|developers|chefs|cooks|waiters|operators|planners|consultants|"
@@ -104,21 +107,26 @@ STAFF = _any(
 EFFICIENCY = _any(
     r"效率", r"省(?:了|下)?.{0,6}时间", r"节省", r"快了", r"提效", r"人效", r"产出", r"工时", r"省时",
     r"productiv", r"efficien", r"time sav", r"sav(?:e|es|ed|ing) .{0,20}(?:time|hours?)", r"faster", r"hours? (?:a|per|each)",
+    r"sav(?:e|es|ed|ing) .{0,25}of (?:my|his|her|their|our|the) (?:\w+ )?(?:week|day|time)",
+    r"\bsped\b", r"speed(?:s|ed)? (?:\w+ )?up",
     r"output", r"throughput", r"speed", r"quicker", r"turnaround", r"cycle time", r"lead time", r"周期", r"缩短",
 )
 PERSONAL = _any(r"个人", r"每个人", r"人均", r"每人", r"自己的工作", r"personal", r"individual", r"per (?:person|head|employee)",
-                r"each (?:person|employee|of us)", r"their own")
+                r"each (?:person|employee|of us)", r"their own", r"\b(?:saves?|saved|saving) me\b",
+                r"\bmy (?:own )?(?:\w+ )?(?:time|week|day|work)\b", r"我(?:自己)?的(?:时间|工作)")
 TEAM = _any(
     r"团队", r"部门", r"小组", r"组里", r"科室", r"部里", r"(?<![跨])[^\s,\uff0c。]{1,4}部(?![门分])", r"班组", r"车间", r"中心", r"(?<![组])组(?![织成合建件装])", r"几个人", r"[两三四五六七八九十\d]+个(?:人|同事)",
     r"\bteams?\b", r"department", r"\b(?:two|three|four|five|six|several|a few|a couple of) (?:of (?:us|them|our) )?"
-    r"(?!(?:months|weeks|years|days|hours|minutes|times|projects|tools|models|percent|more|others)\b)\w+s\b", r"\bdept\b", r"\bgroup\b", r"\bsquad\b", r"\bunit\b", r"\bdesk\b", r"\boffice\b",
+    r"(?!(?:months|weeks|years|days|hours|minutes|times|projects|tools|models|percent|more|others)\b)\w+s\b", r"\bdept\b", r"\bgroup\b", r"\bsquad\b", r"\b(?:business|the|our|a|each|one) unit\b", r"\bdesk\b", r"\boffice\b",
 )
 PROJECT = _any(r"项目", r"一起", r"合作", r"协作", r"共同", r"试点", r"牵头", r"做了个", r"搞了个", r"\bprojects?\b", r"together",
-               r"jointly", r"pilot", r"as a group", r"initiative", r"rolled out", r"built", r"set up", r"workflow")
+               r"jointly", r"pilot", r"as a group", r"campaign", r"using AI", r"with AI", r"initiative",
+               r"rolled out", r"built", r"set up", r"workflow")
 COLLABORATION = _any(r"团队", r"部门", r"小组", r"组内", r"组里", r"员工", r"同事", r"大家", r"协作", r"内部", r"\bteams?\b",
                      r"staff", r"employees?", r"colleagues", r"collaborat", r"teamwork", r"internal", r"of (?:us|them)",
-                     r"\d+ of (?:the|our|all)? ?\d+", r"people")
-SATISFACTION = _any(r"满意", r"satisf", r"happy", r"\blike[sd]? (?:it|the)", r"\bNPS\b", r"morale", r"enjoy", r"teamwork",
+                     r"\d+ (?:out )?of (?:the|our|all)? ?\d+", r"people")
+SATISFACTION = _any(r"满意", r"satisf", r"happy", r"\blike[sd]? (?:it|the|working)", r"\bliked\b", r"\bNPS\b",
+                    r"morale", r"enjoy", r"teamwork",
                     r"positively", r"协作.{0,6}(?:好|顺)")
 CUSTOMER = _any(r"客户", r"顾客", r"用户", r"品牌方", r"合作品牌", r"社员", r"会员", r"消费者", r"患者", r"病人", r"学员", r"家长", r"客人", r"住客", r"租客", r"业主",
                 r"customer", r"client", r"patient", r"guest", r"tenant", r"student", r"buyer", r"shopper", r"user",
@@ -132,14 +140,17 @@ CROSS = _any(
     r"(?:and|&) [\w ]{1,20} (?:did|ran|built|started|launched|set up|have) (?:a|an|their|our) (?:first )?joint", r"\w+(?:, [\w&' ]{1,25})+,? (?:and|&) [\w&' ]{1,25}\b"
     r"(?:ran|did|built|used|teamed|worked|joined|got|set up|launched|started)",
     r"\w+, [\w ]{1,20} and [\w ]{1,20} (?:teamed up|worked together|together|jointly)", r"cross[- ]?(?:department|functional|team)",
-    r"across (?:\w+ )?(?:departments|teams|functions)", r"between departments", r"(?:two|three|several|multiple|different) "
+    r"(?:joint|shared) (?:AI )?(?:project|pilot|effort) (?:between|across)",
+    r"across (?:\w+ )?(?:departments|teams|functions)", r"between departments", r"between (?:them|the two|the departments|the teams)\b",
+    r"(?:each|every) department", r"(?:two|three|several|multiple|different) "
     r"(?:departments|teams|functions)", r"interdepartment", r"\w+ (?:and|&|with) \w+ (?:teams|departments) (?:together|jointly)",
 )
 SAVING = _any(r"效果", r"result", r"impact", r"\bgain", r"payoff", r"降本", r"增效", r"成本", r"效率", r"节省", r"省了", r"提升", r"提高", r"降低", r"减少", r"%", r"百分之", r"成(?:多|左右)?",
               r"cost", r"saving", r"saved", r"efficien", r"productiv", r"cut", r"reduc", r"percent", r"lower", r"improv")
 COUNT = _any(r"又", r"再", r"第二", r"第三", r"[两二三四五六七八九十几\d]+\s*个", r"其他", r"后续", r"接着", r"另外",
              r"another", r"\bmore\b", r"second", r"third", r"\btwo\b", r"\bthree\b", r"\bfour\b", r"several",
-             r"follow(?:ed|-up)", r"since then", r"\bother\b", r"\bprojects\b", r"\d+ (?:of them|projects)")
+             r"follow(?:ed|-up)", r"since then", r"\bother\b", r"\bprojects\b", r"\d+ (?:of them|projects)",
+             r"\bonly (?:\w+ ){0,3}(?:project|thing|one)\b", r"\bso far\b", r"唯一", r"只有这一个", r"到目前为止")
 OWN_MODEL = _any(
     r"本地部署", r"本地化", r"私有化", r"私有部署", r"自己的服务器", r"自有服务器", r"自建", r"机房", r"开源", r"专属模型",
     r"自己的模型", r"自研", r"微调", r"训练", r"内部数据", r"自己的数据", r"本地跑", r"本地运行", r"内网", r"本地",
@@ -159,27 +170,39 @@ INTEGRATED = _any(
 LAUNCH = _any(
     r"推出", r"上线", r"发布", r"推了", r"卖给", r"对外", r"收费", r"商业化", r"开发了", r"做出", r"launch", r"released",
     r"rolled out", r"started selling", r"selling", r"\bsell", r"\bsold\b", r"offer(?:ing)?s?\b", r"went live", r"\blive\b",
-    r"introduc", r"paid", r"on the market", r"上市", r"做了一款", r"做出一款", r"一款", r"卖了", r"给(?:社员|客户|用户|会员|学员)做",
+    r"introduc", r"paid", r"turned (?:it|this|that) into", r"licen[cs]", r"designed", r"on the market",
+    r"上市", r"做了一款", r"做出一款", r"一款", r"卖了", r"给(?:社员|客户|用户|会员|学员)做",
     r"for (?:our )?(?:customers|clients|members|patients|guests|users)",
 )
 NEW_THING = _any(
     r"新产品", r"新服务", r"新业务", r"新的.{0,8}(?:服务|产品|业务)", r"产品", r"服务", r"平台", r"应用", r"小程序", r"玩具",
     r"product", r"service", r"business", r"offering", r"\bapp\b", r"platform", r"tool for (?:our )?(?:customers|clients)",
-    r"一款", r"subscription", r"membership",
+    r"一款", r"subscription", r"membership", r"(?:some|any)thing new", r"新东西",
 )
 PARTNERS = _any(
     r"供应商", r"上下游", r"上游", r"下游", r"合作伙伴", r"伙伴", r"生态", r"同行", r"主机厂", r"跨行业", r"联盟", r"经销商",
     r"渠道商", r"厂家", r"高校", r"大学", r"医院合作", r"和客户一起", r"与客户共同", r"联合", r"共建", r"共享",
     r"supplier", r"(?<!managing )(?<!senior )(?<!equity )partner", r"co-?buil", r"cooperative", r"ecosystem", r"upstream", r"downstream", r"jointly", r"co[- ]?(?:develop|build|creat)",
-    r"consortium", r"industry peers", r"distributor", r"university", r"alliance", r"together with (?:our |a |two |three )?"
+    r"consortium", r"industry peers", r"team(?:ed)? up with", r"together with (?:the|an?) (?:\w+ ){0,3}"
+    r"(?:company|firm|maker|manufacturer|vendor|lab|university|council)", r"distributor", r"university", r"alliance", r"together with (?:our |a |two |three )?"
     r"(?:customers|clients|suppliers|vendors|distributors|competitors|companies)", r"vendors?",
 )
 MARKET_FIT = _any(
     r"\bPMF\b", r"产品市场匹配", r"市场认可", r"付费", r"续约", r"续费", r"复购", r"卖得", r"签约",
     r"盈利", r"赚钱", r"买单", r"卖了", r"销量", r"追单", r"回头客", r"主动找", r"跑通", r"跑出来", r"market fit", r"product[- ]market", r"paying", r"renew", r"traction",
     r"sells?\b", r"selling", r"demand", r"profitable", r"sign(?:ed)? up", r"subscribers", r"customers? (?:pay|buy|love)", r"recurring",
-    r"break(?:s)? even", r"income", r"\bpay(?:s)? (?:a |for|us)", r"\bsold\b", r"units", r"reorder", r"repeat (?:orders|customers|buyers)",
+    r"break(?:s)? even", r"income", r"\bpay(?:s)? (?:a |for|us)", r"\bsold (?:it|them|out|to|over|more|well|\d)", r"units",
+    r"reorder", r"repeat (?:orders|customers|buyers)",
 )
+
+NEGATION = _any(
+    r"没有?", r"不(?!少|错|断|仅|只|但|光|久|过|同|一样)", r"未", r"无(?!论)", r"别", r"停了", r"停掉", r"停用", r"放弃", r"取消",
+    r"还没", r"尚未", r"谈不上", r"算不上", r"\bno\b", r"\bnot\b", r"n't\b", r"\bnever\b", r"\bnobody\b", r"\bno one\b",
+    r"\bnone\b", r"\bwithout\b", r"\bstopped\b", r"\bdropped\b", r"gave up", r"\bquit\b", r"abandon", r"cancel",
+    r"\byet\b", r"\bhardly\b", r"\bbarely\b", r"\bnor\b", r"\bneither\b", r"\bshelved\b", r"\bscrapped\b",
+)
+"""Words that deny or reverse what a statement says; a "no" with none of them is a guess."""
+
 
 @dataclass(frozen=True)
 class _Rule:
@@ -189,6 +212,8 @@ class _Rule:
     """Must be in the clause, its sentence, or the sentence before or after (AI, a result…)."""
     clause: tuple[re.Pattern[str], ...] = ()
     """Must be in the clause itself too."""
+    sentence: tuple[re.Pattern[str], ...] = ()
+    """Must be in the clause's own sentence (a neighbour's "sold" launches nothing)."""
     other: tuple[re.Pattern[str], ...] = ()
     """In the clause, these make it another criterion's statement…"""
     unless: re.Pattern[str] | None = None
@@ -205,6 +230,8 @@ class _Rule:
         around = f"{statement.context} {text} {statement.following}"
         if not all(p.search(around) for p in self.context):
             return False
+        if not all(p.search(f"{statement.sentence} {text}") for p in self.sentence):
+            return False
         if any(p.search(f"{statement.context} {text}") for p in self.context_other):
             return False
         if any(p.search(f"{statement.sentence} {text}") for p in self.sentence_other):
@@ -214,25 +241,43 @@ class _Rule:
         return not any(p.search(text) for p in self.other)
 
 
+# "这事我挺满意的", "which I was happy with": the manager's own view, not the team's or the
+# customers' (which the criteria measure).
+SPEAKER_PLEASED = _any(r"我(?:自己|本人|个人)?(?:挺|很|非常|比较|还|倒是|也|还是)?(?:满意|高兴|开心)",
+                       r"\bI(?:'m| am| was)\s+(?:\w+\s+)?(?:happy|pleased|satisfied|delighted)",
+                       r"\bwhich I (?:was|am)\b", r"\bI (?:like|liked|love|loved)\b")
+
+# "25 staff", "员工四十来个": how many work there, not what they use.
+HEADCOUNT = _any(
+    r"\b\d[\d,]*\+? (?:staff|employees|people|workers|personnel)\b(?!\s+(?:\w+\s+)?(?:use|used|using|have|had|tried|are|were|rely))",
+    r"(?:员工|职工|人数)(?:有|共)?[\d一二三四五六七八九十百千几来多余]+(?:个|名|人)",
+    r"[\d一二三四五六七八九十百千几来多余]+(?:个|名)(?:员工|职工)(?![都也在用])",
+)
+
+# "A campaign for a client's product launch" is work for a client, not the company's offering.
+CLIENTS_OWN = _any(r"\b(?:client|customer)s?'s?\s+(?:\w+\s+)?(?:product|service|launch|brand|app)")
+
 MORE_PROJECTS = _any(r"又", r"再", r"另外", r"其他", r"后续", r"接着", r"第二个", r"\bmore\b", r"\banother\b", r"\bother\b",
                      r"\bsecond\b", r"\bfollowed\b")
 
 # A criterion is spoken of when any of its rules matches.
 _RULES: dict[str, tuple[_Rule, ...]] = {
     "leader_uses_ai": (_Rule(LEADER, (AI,)),),
-    "staff_use_llms_and_tools": (_Rule(STAFF, (AI,)),),
+    "staff_use_llms_and_tools": (_Rule(STAFF, (AI,), other=(HEADCOUNT,)),),
     "personal_efficiency_gain": (_Rule(EFFICIENCY, other=(TEAM, CROSS, INTEGRATED, CUSTOMER), unless=PERSONAL),),
     "team_ai_project": (_Rule(TEAM, (PROJECT,), sentence_other=(CROSS,)),),
     "team_project_efficiency": (_Rule(EFFICIENCY, (TEAM,), other=(CROSS, INTEGRATED, PERSONAL)),),
-    "team_collaboration_satisfaction": (_Rule(SATISFACTION, clause=(COLLABORATION,), other=(CUSTOMER,)),
-                                        _Rule(SATISFACTION, (COLLABORATION,), context_other=(CUSTOMER,))),
-    "cross_department_project_result": (_Rule(CROSS, (SAVING,)),),
+    "team_collaboration_satisfaction": (_Rule(SATISFACTION, clause=(COLLABORATION,), other=(CUSTOMER, SPEAKER_PLEASED)),
+                                        _Rule(SATISFACTION, (COLLABORATION,), other=(SPEAKER_PLEASED,),
+                                              context_other=(CUSTOMER,))),
+    # "We've not tried anything across departments": no project, so no result either.
+    "cross_department_project_result": (_Rule(CROSS, (SAVING,)), _Rule(CROSS, clause=(NEGATION,))),
     "more_cross_department_projects": (_Rule(CROSS, (COUNT,)), _Rule(MORE_PROJECTS, (CROSS,))),
     "local_models_on_own_data": (_Rule(OWN_MODEL),),
     "integrated_efficiency_gain": (_Rule(INTEGRATED, (SAVING,), other=(CROSS,)),),
-    "customer_satisfaction": (_Rule(SATISFACTION, clause=(CUSTOMER,)),
-                              _Rule(SATISFACTION, (CUSTOMER,), other=(COLLABORATION,))),
-    "ai_new_offering": (_Rule(NEW_THING, (LAUNCH, AI)),),
+    "customer_satisfaction": (_Rule(SATISFACTION, clause=(CUSTOMER,), other=(SPEAKER_PLEASED,)),
+                              _Rule(SATISFACTION, (CUSTOMER,), other=(COLLABORATION, SPEAKER_PLEASED))),
+    "ai_new_offering": (_Rule(NEW_THING, (AI,), sentence=(LAUNCH,), other=(CLIENTS_OWN,)),),
     "ecosystem_partners": (_Rule(PARTNERS),),
     "product_market_fit": (_Rule(MARKET_FIT),),
 }
@@ -294,6 +339,26 @@ def affirms(statement: Statement, criterion_id: str) -> bool:
     return any(all(p.search(text) for p in patterns) for patterns in _AFFIRMS.get(criterion_id, ()))
 
 
+# "No AI project was ever done between them", "还没有跨部门合作过": nothing was done,
+# so there is no result to speak of. A denial of *further* projects ("no other project
+# since") says nothing about the first one.
+_NONE_DONE = _any(r"\bno (?:\w+ ){0,2}projects?\b", r"\bnot (?:\w+ ){0,3}(?:anything|any (?:\w+ )?projects?)\b",
+                  r"\bnever (?:\w+ ){0,2}(?:done|tried|run|did|ran|worked)\b", r"\bnothing\b",
+                  r"没有?(?:任何|过|做过|搞过)?.{0,8}(?:项目|合作)", r"从(?:来)?没", r"还没(?:有)?.{0,6}(?:做|搞|试|合作)")
+_DENIALS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "cross_department_project_result": (CROSS, _NONE_DONE),
+}
+
+
+def plainly_denies(statement: Statement, criterion_id: str) -> bool:
+    """Whether ``statement`` plainly says ``criterion_id`` was never even begun."""
+    text = statement.text
+    patterns = _DENIALS.get(criterion_id)
+    if not patterns or MORE_PROJECTS.search(text) or PLANNED.search(text) or _DOUBT.search(text):
+        return False
+    return all(p.search(text) for p in patterns)
+
+
 def evidence_text(statement: Statement, criterion_id: str) -> str:
     """What the model reads for ``criterion_id``: the statement's sentence, and the one
     before when the sentence alone lacks what the criterion needs ("they" for "the AI
@@ -302,15 +367,6 @@ def evidence_text(statement: Statement, criterion_id: str) -> str:
     if any(all(p.search(statement.sentence) for p in rule.context) for rule in rules) or not statement.previous:
         return statement.sentence
     return statement.context
-
-
-NEGATION = _any(
-    r"没有?", r"不(?!少|错|断|仅|只|但|光|久|过|同|一样)", r"未", r"无(?!论)", r"别", r"停了", r"停掉", r"停用", r"放弃", r"取消",
-    r"还没", r"尚未", r"谈不上", r"算不上", r"\bno\b", r"\bnot\b", r"n't\b", r"\bnever\b", r"\bnobody\b", r"\bno one\b",
-    r"\bnone\b", r"\bwithout\b", r"\bstopped\b", r"\bdropped\b", r"gave up", r"\bquit\b", r"abandon", r"cancel",
-    r"\byet\b", r"\bhardly\b", r"\bbarely\b", r"\bnor\b", r"\bneither\b", r"\bshelved\b", r"\bscrapped\b",
-)
-"""Words that deny or reverse what a statement says; a "no" with none of them is a guess."""
 
 
 MOST = _any(r"大部分", r"大多数", r"多数", r"全员", r"普遍", r"基本上都", r"都会用", r"人手", r"大家", r"所有", r"每个人", r"人人", r"全部", r"基本都", r"都在用", r"都用",

@@ -108,6 +108,24 @@ def test_a_met_later_key_criterion_stands_for_the_unknown_earlier_ones(questionn
     assert extraction.questionnaire_answers()["team_ai_project"] == {"answer": "yes", "assumed": True}
 
 
+def test_a_plain_denial_that_anything_crossed_departments_settles_the_result_without_the_model(questionnaire):
+    extraction, model = read(questionnaire, "Each department does its own thing; no AI project was ever done between them.")
+    result = extraction.answers["cross_department_project_result"]
+    assert (result.answer, result.basis, model.history) == ("no", "stated", [])
+    # A denial of further projects is no denial of the first one, whose figure decides.
+    extraction, _ = read(questionnaire, "Our first cross-department project cut costs by 20%. "
+                                        "No other project has crossed departments since.")
+    assert extraction.answers["cross_department_project_result"].number == 20.0
+
+
+def test_a_key_figure_below_its_target_stands_for_no_earlier_stage(questionnaire):
+    # "Yes" is the model's word, but 8% is under the stage-3 target: nothing is assumed.
+    profile = "Sales and finance ran a joint AI project across departments; it saved about 8%."
+    extraction, _ = read(questionnaire, profile)
+    assert extraction.answers["cross_department_project_result"].number == 8.0
+    assert all(a.basis != "assumed" for a in extraction.answers.values())
+
+
 def test_counts_of_further_cross_department_projects(questionnaire):
     profile = ("Our first cross-department project, sales and finance together, cut costs by 18%. "
                "Within six months two more like it followed. Nobody has started another joint project since.")
