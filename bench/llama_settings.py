@@ -92,13 +92,15 @@ def main(rounds: int) -> None:
                f"{settings.threads} threads; model {settings.model_path.name}")
     fixed, whole = prompts(settings)
     best: dict[tuple, dict] = {}
-    for _ in range(rounds):
+    for round_number in range(1, rounds + 1):
         for flash, n_batch, n_ubatch in SETTINGS:
             row = measure(settings, flash, n_batch, n_ubatch, fixed, whole)
+            click.echo(f"round {round_number}: {json.dumps(row)}")  # as it comes: a run takes minutes
             key = (flash, n_batch, n_ubatch)
             if key not in best or row["prompt_tokens_per_s"] > best[key]["prompt_tokens_per_s"]:
                 best[key] = row
-    for row in best.values():
+    click.echo("best of each setting:")
+    for row in sorted(best.values(), key=lambda r: -r["prompt_tokens_per_s"]):
         click.echo(json.dumps(row))
 
 

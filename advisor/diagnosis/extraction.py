@@ -298,7 +298,7 @@ class ProfileReader:
             doubt = "the model answered 'no' to words that deny nothing"
         elif answer == "yes" and all(denies(s.text) for s in spoken[:MAX_STATEMENTS]):
             doubt = "the model answered 'yes' to words that deny it"
-        elif answer == "yes" and all(PLANNED.search(s.text) for s in spoken[:MAX_STATEMENTS]):
+        elif answer in ("yes", "partly") and all(PLANNED.search(s.text) for s in spoken[:MAX_STATEMENTS]):
             doubt = "planned, not done"
         elif question.number is not None and (answer == "yes" or (answer == "partly" and not denies(words))):
             # "Much faster", "I'm quite pleased" are no figure: whether the target is

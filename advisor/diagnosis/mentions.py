@@ -31,6 +31,7 @@ class Statement:
     previous: str
     position: int  # the clause's order in the description
     following: str = ""  # the sentence after, where a result is often given
+    writer_leads: bool = True  # "I" is the leader (see writer_leads())
 
     @property
     def context(self) -> str:
@@ -48,6 +49,7 @@ def statements(description: str) -> list[Statement]:
     """The description's clauses, in order, each with its sentence and the one before."""
     found: list[Statement] = []
     previous = ""
+    leads = writer_leads(description)
     for sentence in _SENTENCE_END.split(description):
         sentence = sentence.strip()
         if not sentence:
@@ -60,7 +62,7 @@ def statements(description: str) -> list[Statement]:
                 clauses.append(clause)
         start = len(found)
         for clause in clauses or [sentence]:
-            found.append(Statement(clause, sentence, previous, len(found)))
+            found.append(Statement(clause, sentence, previous, len(found), writer_leads=leads))
         for index in range(start - 1, -1, -1):  # the sentence before learns what follows it
             if found[index].sentence != previous:
                 break
@@ -75,7 +77,9 @@ def _is_list_item(clause: str) -> bool:
 
 
 def _any(*words: str) -> re.Pattern[str]:
-    return re.compile("|".join(words), re.I)
+    # ASCII word rules, so that "\b" also falls between Chinese and Latin letters: "一个AI驱动的"
+    # holds the word "AI", and "\w" means the letters of an English word.
+    return re.compile("|".join(words), re.I | re.ASCII)
 
 
 AI = _any(
@@ -85,14 +89,34 @@ AI = _any(
     r"Qwen", r"Llama", r"Mistral", r"Grammarly", r"DeepL", r"Canva", r"Jasper", r"Otter", r"CapCut",
     r"Stable Diffusion", r"Dall-?E", r"Runway", r"Whisper", r"transcri", r"assistant", r"助手", r"工具", r"tools?\b",
     r"automat", r"自动", r"forecast", r"predict", r"预测", r"algorithm", r"算法", r"machine learning", r"机器学习",
-    r"computer vision", r"视觉识别",
+    r"computer vision", r"视觉识别", r"\b(?:the|our) model\b",
 )
 LEADER = _any(
-    r"老板", r"(?<![们])我(?:本人|自己|个人)", r"本人", r"总经理", r"董事长", r"\bCEO\b", r"创始人", r"一把手", r"厂长",
-    r"老总", r"总裁", r"校长", r"院长", r"主任", r"掌柜", r"\bboss\b", r"\bowner\b", r"founder", r"managing director",
-    r"\bMD\b", r"\bGM\b", r"general manager", r"\bpresident\b", r"\bchairman\b", r"\bI\b(?! think| guess| mean)",
-    r"\bmyself\b", r"\bme\b", r"(?<![们])我(?!们)",
+    r"老板", r"总经理", r"董事长", r"\bCEO\b", r"创始人", r"一把手", r"厂长", r"老总", r"总裁", r"校长", r"院长", r"主任",
+    r"掌柜", r"\bboss\b", r"\bowner\b", r"founder", r"managing director", r"\bMD\b", r"\bGM\b", r"general manager",
+    r"\bpresident\b", r"\bchairman\b", r"chief exec", r"\bprincipal\b", r"\bproprietor\b", r"executive director",
+    r"superintendent", r"head ?teacher", r"headm(?:aster|istress)", r"\bdean\b", r"director general", r"\bpartner in charge\b",
 )
+SPEAKER = _any(r"(?<![们])我(?:本人|自己|个人)", r"本人", r"\bI\b(?! think| guess| mean)", r"\bmyself\b", r"\bme\b",
+               r"(?<![们])我(?!们)")
+"""The writer: the leader, unless the description says the writer is someone else."""
+# "I'm the office manager", "我是行政主管": the writer is not the one the first criterion
+# asks about, and "I use ChatGPT" then says nothing of the leader.
+_WRITER_LEADS = _any(
+    r"\bI(?:'m| am)\s+(?:the |an? |our )?(?:co-?)?(?:owner|founder|CEO|MD|managing director|general manager|"
+    r"president|boss|chairman|proprietor)", r"\bI (?:run|own|founded|started|set up)\b", r"\bmy (?:company|firm|business)\b",
+    r"我是(?:\S{0,8})?(?:老板|创始人|董事长|总经理|厂长|老总|法人|负责人)", r"我(?:自己)?(?:开了|创办|创立)",
+)
+_WRITER_SERVES = _any(
+    r"\bI(?:'m| am)\s+(?:the |an? |our |their )?(?:[\w-]+\s+){0,3}(?:manager|director|head|lead|coordinator|assistant|"
+    r"administrator|officer|supervisor|analyst|secretary|controller|COO|CFO|CTO|CIO|CMO)\b",
+    r"我是(?:\S{0,10}?)(?<!总)(?:经理|主管|总监|助理|专员|行政|秘书|文员|会计)",
+)
+
+
+def writer_leads(description: str) -> bool:
+    """Whether the writer of ``description`` is its leader (the default: most writers are)."""
+    return bool(_WRITER_LEADS.search(description)) or not _WRITER_SERVES.search(description)
 STAFF = _any(
     r"员工", r"大家", r"全员", r"同事", r"所有人", r"每个人", r"大部分人", r"多数人", r"大多数", r"店员", r"职员", r"人人",
     r"伙计", r"师傅", r"工人", r"小伙伴", r"年轻人", r"老师们", r"医生们", r"律师们", r"销售们", r"一线",
@@ -108,7 +132,7 @@ EFFICIENCY = _any(
     r"效率", r"省(?:了|下)?.{0,6}时间", r"节省", r"快了", r"提效", r"人效", r"产出", r"工时", r"省时",
     r"productiv", r"efficien", r"time sav", r"sav(?:e|es|ed|ing) .{0,20}(?:time|hours?)", r"faster", r"hours? (?:a|per|each)",
     r"sav(?:e|es|ed|ing) .{0,25}of (?:my|his|her|their|our|the) (?:\w+ )?(?:week|day|time)",
-    r"\bsped\b", r"speed(?:s|ed)? (?:\w+ )?up",
+    r"\bsped\b", r"speed(?:s|ed)? (?:\w+ )?up", r"(?:cut|reduced|halved|shortened) (?:\w+ ){0,3}time",
     r"output", r"throughput", r"speed", r"quicker", r"turnaround", r"cycle time", r"lead time", r"周期", r"缩短",
 )
 PERSONAL = _any(r"个人", r"每个人", r"人均", r"每人", r"自己的工作", r"personal", r"individual", r"per (?:person|head|employee)",
@@ -125,10 +149,11 @@ PROJECT = _any(r"项目", r"一起", r"合作", r"协作", r"共同", r"试点",
 COLLABORATION = _any(r"团队", r"部门", r"小组", r"组内", r"组里", r"员工", r"同事", r"大家", r"协作", r"内部", r"\bteams?\b",
                      r"staff", r"employees?", r"colleagues", r"collaborat", r"teamwork", r"internal", r"of (?:us|them)",
                      r"\d+ (?:out )?of (?:the|our|all)? ?\d+", r"people")
-SATISFACTION = _any(r"满意", r"satisf", r"happy", r"\blike[sd]? (?:it|the|working)", r"\bliked\b", r"\bNPS\b",
+SATISFACTION = _any(r"满意", r"satisf", r"happy", r"rated (?:\w+ ){0,4}(?:good|well|positive|highly|great)", r"\blike[sd]? (?:it|the|working)", r"\bliked\b", r"\bNPS\b",
                     r"morale", r"enjoy", r"teamwork",
                     r"positively", r"协作.{0,6}(?:好|顺)")
 CUSTOMER = _any(r"客户", r"顾客", r"用户", r"品牌方", r"合作品牌", r"社员", r"会员", r"消费者", r"患者", r"病人", r"学员", r"家长", r"客人", r"住客", r"租客", r"业主",
+                r"车主", r"乘客", r"旅客", r"游客", r"读者", r"观众", r"食客", r"买家", r"商户", r"居民", r"家属",
                 r"customer", r"client", r"patient", r"guest", r"tenant", r"student", r"buyer", r"shopper", r"user",
                 r"\bCSAT\b", r"review", r"rating", r"好评", r"评分", r"投诉", r"complain")
 CROSS = _any(
@@ -142,7 +167,7 @@ CROSS = _any(
     r"\w+, [\w ]{1,20} and [\w ]{1,20} (?:teamed up|worked together|together|jointly)", r"cross[- ]?(?:department|functional|team)",
     r"(?:joint|shared) (?:AI )?(?:project|pilot|effort) (?:between|across)",
     r"across (?:\w+ )?(?:departments|teams|functions)", r"between departments", r"between (?:them|the two|the departments|the teams)\b",
-    r"(?:each|every) department", r"(?:two|three|several|multiple|different) "
+    r"(?:each|every) department (?:does|runs|has|works|goes|keeps) (?:its|their) own", r"(?:two|three|several|multiple|different) "
     r"(?:departments|teams|functions)", r"interdepartment", r"\w+ (?:and|&|with) \w+ (?:teams|departments) (?:together|jointly)",
 )
 SAVING = _any(r"效果", r"result", r"impact", r"\bgain", r"payoff", r"降本", r"增效", r"成本", r"效率", r"节省", r"省了", r"提升", r"提高", r"降低", r"减少", r"%", r"百分之", r"成(?:多|左右)?",
@@ -164,7 +189,8 @@ INTEGRATED = _any(
     r"系统对接", r"串起来", r"overall", r"end[- ]to[- ]end", r"integrat", r"company[- ]wide", r"operating (?:cost|expense)",
     r"whole (?:company|business|operation)", r"across the (?:business|company)", r"connected", r"all our (?:processes|systems)",
     r"operations? (?:cost|efficien)", r"entire", r"one (?:\w+[- ])?(?:process|system|platform|workflow)",
-    r"one (?:[\w-]+ )?(?:process|system|platform|workflow)", r"unified", r"combined", r"串起来", r"串联", r"联通", r"\w+(?:, [\w ]{1,25})+,? and [\w ]{1,25} all\b",
+    r"one (?:[\w-]+ )?(?:process|system|platform|workflow)", r"unified", r"combined", r"wired (?:in)?to", r"hooked (?:up|in)to", r"plugged into",
+    r"(?:all|now) run(?:s)? (?:off|on) (?:it|the model)", r"串起来", r"串联", r"联通", r"\w+(?:, [\w ]{1,25})+,? and [\w ]{1,25} all\b",
     r"\S+、\S+、\S+(?:都|全)",
 )
 LAUNCH = _any(
@@ -176,7 +202,7 @@ LAUNCH = _any(
 )
 NEW_THING = _any(
     r"新产品", r"新服务", r"新业务", r"新的.{0,8}(?:服务|产品|业务)", r"产品", r"服务", r"平台", r"应用", r"小程序", r"玩具",
-    r"product", r"service", r"business", r"offering", r"\bapp\b", r"platform", r"tool for (?:our )?(?:customers|clients)",
+    r"\bproducts?\b", r"\bservices?\b", r"\bbusiness\b", r"offering", r"\bapp\b", r"platform", r"tool for (?:our )?(?:customers|clients)",
     r"一款", r"subscription", r"membership", r"(?:some|any)thing new", r"新东西",
 )
 PARTNERS = _any(
@@ -214,17 +240,24 @@ class _Rule:
     """Must be in the clause itself too."""
     sentence: tuple[re.Pattern[str], ...] = ()
     """Must be in the clause's own sentence (a neighbour's "sold" launches nothing)."""
+    before: tuple[re.Pattern[str], ...] = ()
+    """Must be in the clause, its sentence or the one before: what "it" and "这些" point
+    back to. The sentence after is another topic as often as not."""
     other: tuple[re.Pattern[str], ...] = ()
     """In the clause, these make it another criterion's statement…"""
     unless: re.Pattern[str] | None = None
-    """…unless this is in the clause too."""
+    """…unless this is in the clause too (which also outweighs the two below)."""
     context_other: tuple[re.Pattern[str], ...] = ()
     """In the clause or the sentence before, these make it another criterion's statement."""
     sentence_other: tuple[re.Pattern[str], ...] = ()
     """In the clause's sentence, these make it another criterion's statement."""
+    by_leading_writer: bool = False
+    """The subject is the writer, which counts only when the writer leads the company."""
 
     def matches(self, statement: Statement) -> bool:
         text = statement.text
+        if self.by_leading_writer and not statement.writer_leads:
+            return False
         if not self.subject.search(text) or not all(p.search(text) for p in self.clause):
             return False
         around = f"{statement.context} {text} {statement.following}"
@@ -232,14 +265,21 @@ class _Rule:
             return False
         if not all(p.search(f"{statement.sentence} {text}") for p in self.sentence):
             return False
+        if not all(p.search(f"{statement.context} {text}") for p in self.before):
+            return False
+        if self.unless is not None and self.unless.search(text):
+            return True
         if any(p.search(f"{statement.context} {text}") for p in self.context_other):
             return False
         if any(p.search(f"{statement.sentence} {text}") for p in self.sentence_other):
             return False
-        if self.unless is not None and self.unless.search(text):
-            return True
         return not any(p.search(text) for p in self.other)
 
+
+# Processes joined up with AI: a gain in the same sentence is the whole operation's.
+JOINED_UP = _any(r"流程打通", r"打通", r"整合", r"一体化", r"全流程", r"端到端", r"串起来", r"串联", r"联通", r"integrat",
+                 r"end[- ]to[- ]end", r"\bconnected\b", r"wired (?:in)?to", r"hooked (?:up|in)to", r"plugged into", r"unified",
+                 r"\ball (?:our |the )?(?:business )?process")
 
 # "这事我挺满意的", "which I was happy with": the manager's own view, not the team's or the
 # customers' (which the criteria measure).
@@ -262,16 +302,24 @@ MORE_PROJECTS = _any(r"又", r"再", r"另外", r"其他", r"后续", r"接着",
 
 # A criterion is spoken of when any of its rules matches.
 _RULES: dict[str, tuple[_Rule, ...]] = {
-    "leader_uses_ai": (_Rule(LEADER, (AI,)),),
-    "staff_use_llms_and_tools": (_Rule(STAFF, (AI,), other=(HEADCOUNT,)),),
-    "personal_efficiency_gain": (_Rule(EFFICIENCY, other=(TEAM, CROSS, INTEGRATED, CUSTOMER), unless=PERSONAL),),
+    "leader_uses_ai": (_Rule(LEADER, before=(AI,)), _Rule(SPEAKER, before=(AI,), by_leading_writer=True)),
+    # "Nobody has started another joint project" speaks of projects, not of the tools people use.
+    # …nor how some felt about it ("两个老员工觉得被AI抢了活").
+    "staff_use_llms_and_tools": (_Rule(STAFF, before=(AI,), other=(HEADCOUNT, _any(r"\bprojects?\b", r"项目"),
+                                                                    _any(r"觉得", r"心里", r"\bfelt\b"))),),
+    # A gain in a sentence about departments working together, or about processes joined
+    # up, is theirs ("X, Y and Z worked together on it, and it cut turnaround by 30%").
+    "personal_efficiency_gain": (_Rule(EFFICIENCY, other=(TEAM, CROSS, INTEGRATED, CUSTOMER), unless=PERSONAL,
+                                       sentence_other=(CROSS, JOINED_UP)),),
     "team_ai_project": (_Rule(TEAM, (PROJECT,), sentence_other=(CROSS,)),),
-    "team_project_efficiency": (_Rule(EFFICIENCY, (TEAM,), other=(CROSS, INTEGRATED, PERSONAL)),),
+    "team_project_efficiency": (_Rule(EFFICIENCY, (TEAM,), other=(CROSS, INTEGRATED, PERSONAL),
+                                      sentence_other=(JOINED_UP,)),),
     "team_collaboration_satisfaction": (_Rule(SATISFACTION, clause=(COLLABORATION,), other=(CUSTOMER, SPEAKER_PLEASED)),
                                         _Rule(SATISFACTION, (COLLABORATION,), other=(SPEAKER_PLEASED,),
                                               context_other=(CUSTOMER,))),
     # "We've not tried anything across departments": no project, so no result either.
-    "cross_department_project_result": (_Rule(CROSS, (SAVING,)), _Rule(CROSS, clause=(NEGATION,))),
+    "cross_department_project_result": (_Rule(CROSS, (SAVING,)), _Rule(CROSS, clause=(NEGATION,)),
+                                        _Rule(SAVING, sentence=(CROSS,))),
     "more_cross_department_projects": (_Rule(CROSS, (COUNT,)), _Rule(MORE_PROJECTS, (CROSS,))),
     "local_models_on_own_data": (_Rule(OWN_MODEL),),
     "integrated_efficiency_gain": (_Rule(INTEGRATED, (SAVING,), other=(CROSS,)),),
@@ -304,7 +352,7 @@ _DOUBT = _any(r"不确定", r"说不准", r"谈不上", r"还不好说", r"不�
               r"don't know", r"no idea")
 
 _AFFIRMS: dict[str, tuple[tuple[re.Pattern[str], ...], ...]] = {
-    "leader_uses_ai": ((LEADER, _TOOL, _USE),),
+    "leader_uses_ai": ((LEADER, _TOOL, _USE), (SPEAKER, _TOOL, _USE)),
     "staff_use_llms_and_tools": ((STAFF, _TOOL, _USE),),
     "local_models_on_own_data": ((_OPEN_MODEL, _OWN_MACHINES),),
     "product_market_fit": ((_PAYING,),),
@@ -332,6 +380,8 @@ def affirms(statement: Statement, criterion_id: str) -> bool:
         return False
     if criterion_id == "staff_use_llms_and_tools" and not MOST.search(text):
         return False
+    if criterion_id == "leader_uses_ai" and not statement.writer_leads:
+        return bool(LEADER.search(text) and _TOOL.search(text) and _USE.search(text))
     if criterion_id == "local_models_on_own_data":
         # "We fine-tuned Llama on our records; it runs on-prem": the model and where it
         # runs may stand in two sentences.
@@ -350,8 +400,25 @@ _DENIALS: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 
+# "Our owner, Dave, says he'll never touch it", "老板自己从来不用": the leader refuses, with
+# nobody else named in between (in "the owner uses it but the staff never do" the
+# refusal is the staff's).
+_REFUSAL = (r"(?:never|won't|will not|doesn't|does not|refuses? to|wouldn't|hasn't|has not)\s+(?:\w+\s+)?"
+            r"(?:touch|use|go near|open|tried|bother)|从(?:来)?不(?:用|碰)|(?<![用])不(?:用|碰)|没用过|拒绝")
+_LEADER_REFUSES = re.compile(f"(?:{LEADER.pattern})(?P<between>[^.!?;。!?;\n]{{0,45}}?)(?:{_REFUSAL})",
+                             re.I | re.ASCII)
+
+
+def _leader_refuses(sentence: str) -> bool:
+    return any(not STAFF.search(m.group("between")) and not TEAM.search(m.group("between"))
+               for m in _LEADER_REFUSES.finditer(sentence))
+
+
 def plainly_denies(statement: Statement, criterion_id: str) -> bool:
-    """Whether ``statement`` plainly says ``criterion_id`` was never even begun."""
+    """Whether ``statement`` plainly says ``criterion_id`` was never even begun (or, for
+    the leader, that the leader refuses AI)."""
+    if criterion_id == "leader_uses_ai":
+        return LEADER.search(statement.text) is not None and _leader_refuses(statement.sentence)
     text = statement.text
     patterns = _DENIALS.get(criterion_id)
     if not patterns or MORE_PROJECTS.search(text) or PLANNED.search(text) or _DOUBT.search(text):
@@ -364,7 +431,8 @@ def evidence_text(statement: Statement, criterion_id: str) -> str:
     before when the sentence alone lacks what the criterion needs ("they" for "the AI
     tools" named just before)."""
     rules = _RULES[criterion_id]
-    if any(all(p.search(statement.sentence) for p in rule.context) for rule in rules) or not statement.previous:
+    if any(all(p.search(statement.sentence) for p in (*rule.context, *rule.before)) for rule in rules) \
+            or not statement.previous:
         return statement.sentence
     return statement.context
 
@@ -376,7 +444,8 @@ MOST = _any(r"大部分", r"大多数", r"多数", r"全员", r"普遍", r"基�
 
 PLANNED = _any(r"商量", r"计划", r"打算", r"准备", r"筹划", r"出方案", r"考虑", r"想做", r"下一步", r"\bplan", r"going to",
                r"\bwill\b", r"\bnext\b", r"consider", r"thinking (?:about|of)", r"on the (?:list|drawing board)",
-               r"\bwant to\b", r"would like")
+               r"\bwant to\b", r"would like", r"聊过", r"谈过", r"talked (?:to \w+ )?about", r"talking (?:to \w+ )?about",
+               r"\bdiscuss")
 """Words that put a thing in the future: planned is not done."""
 
 

@@ -85,8 +85,27 @@ def test_a_no_to_words_that_deny_nothing_is_not_believed(questionnaire):
 
 
 def test_a_yes_to_words_that_deny_it_is_not_believed(questionnaire):
-    extraction, _ = read(questionnaire, "Our boss never touches ChatGPT.", reply("yes"))
-    assert extraction.answers["leader_uses_ai"].answer == "unknown"
+    extraction, _ = read(questionnaire, "Our staff never touch ChatGPT.", reply("yes"))
+    assert extraction.answers["staff_use_llms_and_tools"].answer == "unknown"
+
+
+@pytest.mark.parametrize("profile", [
+    "Our boss never touches ChatGPT.",
+    "On the AI side: our owner, Sam, says he won't use it, he prints his emails.",
+    "说到AI,我们老板自己从来不用。",
+])
+def test_a_leader_who_refuses_ai_is_a_plain_no_without_the_model(questionnaire, profile):
+    extraction, model = read(questionnaire, profile)
+    leader = extraction.answers["leader_uses_ai"]
+    assert (leader.answer, leader.basis, model.history) == ("no", "stated", [])
+
+
+def test_a_refusal_by_the_staff_is_not_the_leaders(questionnaire):
+    extraction, model = read(questionnaire, "Our owner uses ChatGPT daily but the staff never touch it.",
+                             reply("yes"), reply("no"))
+    assert len(model.history) == 2  # the leader is asked about, not settled as a plain "no"
+    assert extraction.answers["leader_uses_ai"].answer != "no"
+    assert extraction.answers["staff_use_llms_and_tools"].answer == "no"
 
 
 def test_a_yes_without_the_figure_a_target_needs_is_unknown(questionnaire):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.diagnosis.company_figures import measured, more_projects, percentages
-from advisor.diagnosis.mentions import CRITERIA, affirms, denies, speaks_of, statements
+from advisor.diagnosis.mentions import CRITERIA, affirms, denies, speaks_of, statements, writer_leads
 from tests.unit.diagnosis_fixtures import real_book
 
 
@@ -33,6 +33,14 @@ def test_the_cue_rules_cover_exactly_the_criteria_of_the_stage_file():
     # The manager's own satisfaction is not the team's, nor the customers'.
     ("仓库和客服两个部门一起搞了个AI项目。这事我挺满意的。", "team_collaboration_satisfaction"),
     ("Our support team answers clients with AI now, which I was happy with.", "customer_satisfaction"),
+    # "production" is no product; a department doing its own thing is no cross-department count;
+    # a gain in a sentence about departments working together, or processes joined up, is theirs.
+    ("The model now helps the sales office and the production planning.", "ai_new_offering"),
+    ("I couldn't tell you what each department does with ChatGPT.", "more_cross_department_projects"),
+    ("Packing, dispatch and billing worked together on a new flow, and it cut turnaround by 30%.",
+     "personal_efficiency_gain"),
+    ("Every process is now connected to the model, and efficiency is up maybe 15 percent.",
+     "team_project_efficiency"),
     ("Our video team made the whole AI campaign for a customer's new app launch.", "ai_new_offering"),
     ("We used the Claude API to flag patients due a service reminder. Cost per sold kit fell 9%.",
      "ai_new_offering"),
@@ -71,9 +79,40 @@ def test_a_real_quote_off_the_point_does_not_speak_of_the_criterion(quote, crite
      "ai_new_offering"),
     ("Last year we launched something new: an AI fitting assistant for shoppers.", "ai_new_offering"),
     ("We teamed up with the firm that makes our scanners and pooled our data.", "ecosystem_partners"),
+    ("Packing, dispatch and billing worked together on a new flow, and it cut turnaround by 30%.",
+     "cross_department_project_result"),
+    ("Every process is now connected to the model, and efficiency is up maybe 15 percent.",
+     "integrated_efficiency_gain"),
+    ("The claims team's pilot cut time to first reply by a quarter.", "team_project_efficiency"),
+    ("Nine in ten of the team rated the collaboration as good.", "team_collaboration_satisfaction"),
+    ("乘客满意度调查最新一期是96%。", "customer_satisfaction"),
+    # "AI" between Chinese characters is still the word AI.
+    ("我们正在试点一个AI驱动的预约洗车新服务,还没正式推出。", "ai_new_offering"),
+    ("Our superintendent drafts every newsletter with ChatGPT.", "leader_uses_ai"),
 ])
 def test_a_statement_about_the_criterion_is_found(text, criterion):
     assert criterion in spoken_of(text)
+
+
+@pytest.mark.parametrize("description, leads", [
+    ("I'm the office manager at a grooming chain. I use ChatGPT for the rota.", False),
+    ("我是行政主管,我自己天天用豆包。", False),
+    ("I'm the owner and I use ChatGPT for quotes.", True),
+    ("I run a small bakery and I use ChatGPT for quotes.", True),
+    ("I'm the co-founder; I use Claude for every proposal.", True),
+    ("我是总经理,我天天用豆包。", True),
+    ("We make windows. I use ChatGPT.", True),  # nothing says otherwise: the writer leads
+])
+def test_the_writer_is_the_leader_unless_the_description_says_otherwise(description, leads):
+    assert writer_leads(description) is leads
+    assert ("leader_uses_ai" in spoken_of(description)) is leads
+
+
+def test_a_writer_who_does_not_lead_leaves_the_leader_to_the_words_about_the_leader():
+    text = "I'm the office manager. Our owner never touches AI. I use ChatGPT every day."
+    found = statements(text)
+    assert [s.text for s in found if speaks_of(s, "leader_uses_ai")] == ["Our owner never touches AI."]
+    assert not any(affirms(s, "leader_uses_ai") for s in found)
 
 
 def test_statements_keep_lists_whole_and_know_the_sentence_before():
