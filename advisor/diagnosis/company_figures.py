@@ -13,7 +13,6 @@ import re
 
 from advisor.answering.figures import zh_number
 
-_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _EN_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
              "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
              "seventeen": 17, "eighteen": 18, "nineteen": 19}
@@ -89,8 +88,7 @@ def percentages(text: str) -> list[float]:
         elif m.group("zh_pct"):
             value = _zh_value(m.group("zh_pct"))
         elif m.group("tenths"):
-            tenths = m.group("tenths")
-            value = 10 * (float(tenths) if tenths.isdigit() else _ZH_DIGITS[tenths])
+            value = 10 * _zh_value(m.group("tenths"))
         elif m.group("en_pct"):
             value = _en_value(m.group("en_pct"))
         elif m.group("out_of"):

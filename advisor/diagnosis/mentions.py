@@ -352,7 +352,7 @@ _DOUBT = _any(r"不确定", r"说不准", r"谈不上", r"还不好说", r"不�
               r"don't know", r"no idea")
 
 _AFFIRMS: dict[str, tuple[tuple[re.Pattern[str], ...], ...]] = {
-    "leader_uses_ai": ((LEADER, _TOOL, _USE), (SPEAKER, _TOOL, _USE)),
+    "leader_uses_ai": ((LEADER, _TOOL, _USE),),
     "staff_use_llms_and_tools": ((STAFF, _TOOL, _USE),),
     "local_models_on_own_data": ((_OPEN_MODEL, _OWN_MACHINES),),
     "product_market_fit": ((_PAYING,),),
@@ -380,13 +380,14 @@ def affirms(statement: Statement, criterion_id: str) -> bool:
         return False
     if criterion_id == "staff_use_llms_and_tools" and not MOST.search(text):
         return False
-    if criterion_id == "leader_uses_ai" and not statement.writer_leads:
-        return bool(LEADER.search(text) and _TOOL.search(text) and _USE.search(text))
     if criterion_id == "local_models_on_own_data":
         # "We fine-tuned Llama on our records; it runs on-prem": the model and where it
         # runs may stand in two sentences.
         text = f"{statement.previous} {text}" if not denies(statement.previous) else text
-    return any(all(p.search(text) for p in patterns) for patterns in _AFFIRMS.get(criterion_id, ()))
+    affirming = _AFFIRMS.get(criterion_id, ())
+    if criterion_id == "leader_uses_ai" and statement.writer_leads:
+        affirming += ((SPEAKER, _TOOL, _USE),)  # "I use ChatGPT every day", by the one who leads
+    return any(all(p.search(text) for p in patterns) for patterns in affirming)
 
 
 # "No AI project was ever done between them", "还没有跨部门合作过": nothing was done,
