@@ -110,6 +110,7 @@ def build_advisor(
         repeated_passages=settings.repeated_passages,
         canary=settings.prompt_canary,
         stage_book=stage_book,
+        focused_passages=settings.focused_passages,
     )
     knowledge = KnowledgeBase(settings, stage_book, index, embeddings)
     diagnosis = DiagnosisService(settings, stage_book, chat_model)
@@ -141,6 +142,7 @@ def build_answer_cache(settings: Settings, chain: AnswerChain, embeddings):
         embedding=getattr(embeddings, "name", None) or type(embeddings).__name__,
         settings=settings.model_dump(include={
             "context_size", "max_answer_tokens", "temperature", "prompt_layout", "repeated_passages",
+            "focused_passages",
             "evidence_first", "top_k", "relevance_threshold", "relevance_threshold_with_keywords"}),
     )
     return AnswerCache(settings.answer_cache_path, embeddings, edition)

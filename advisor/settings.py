@@ -105,6 +105,13 @@ class Settings(BaseSettings):
         "also repeated in full next to the question. Small models answer more accurately "
         "from text right beside the question; each costs about 60 tokens to process.",
     )
+    focused_passages: bool = Field(
+        True,
+        description="In the 'passages' layout, give the model the passages on point in full and, of the other retrieved "
+        "passages, only the line that speaks to the question: about a third less prompt to "
+        "read per question, so a sooner first word on a small CPU. Off: every retrieved "
+        "passage in full (a model with a fast prompt reader loses nothing by it).",
+    )
     evidence_first: bool = Field(
         True,
         description="When a question names a stage and a topic the stage book holds (its "

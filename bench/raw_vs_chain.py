@@ -128,6 +128,11 @@ def run_chain(advisor, questions: list[str], warmup_question: str = WARMUP_QUEST
     warm_up_s = time.perf_counter() - started
     warm = advisor.ask(warmup_question)  # not counted
     results = [_chain_result(advisor.ask(q)) for q in questions]
+    # What llama.cpp reads per question beyond the cached prompt start: the passages and
+    # the question, the work that stands between the question and the first token.
+    for result in results:
+        if result["prompt_tokens"] and prefix.get("prefix_tokens"):
+            result["new_prompt_tokens"] = result["prompt_tokens"] - prefix["prefix_tokens"]
     # The prompts come after the timed answers: building them retrieves and counts
     # tokens but never evaluates, so it leaves llama.cpp's cache as the answers left it.
     warmup_case = _case(advisor, warmup_question, int(warm.timings.get("generated_tokens") or 0))

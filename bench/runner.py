@@ -155,6 +155,6 @@ def run(options: Options, log: Callable[[str], None] = lambda _: None) -> dict:
     results["machine"]["other_cpu_share"] = others
     results["duration_s"] = round(time.perf_counter() - started, 1)
     results["summary"] = summarize(results)
-    results["targets"] = target_checks(results["summary"])
+    results["targets"] = target_checks(results["summary"], (results.get("machine") or {}).get("cpu_flags"))
     results["notes"] = notes
     return results

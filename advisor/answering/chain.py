@@ -2,8 +2,9 @@
 
 The chain streams: the retrieval result comes out first (so a UI can show sources while
 the model is still writing), then the answer token by token. When retrieval decides
-the documents do not cover the question, the model is not called at all: the refusal
-is a fixed sentence, never an invented answer.
+the documents do not cover the question, or the question tells the advisor to set the
+document or its rules aside, the model is not called at all: the refusal is a fixed
+sentence, never an invented answer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 
 from advisor.answering.answer import Answer, AnswerEvent, Source
 from advisor.answering.evidence import KeyFact
-from advisor.answering.guard import WITHDRAWN_LEAK, OutputGuard
+from advisor.answering.focus import focus
+from advisor.answering.guard import NOT_FOLLOWED, WITHDRAWN_LEAK, OutputGuard, overrides_rules
+from advisor.answering.key_sentence import question_groups
 from advisor.answering.prompts import (
     ANSWER_START,
     NOT_COVERED,
@@ -42,9 +45,12 @@ from advisor.knowledge.chunks import Chunk
 from advisor.llm.protocol import abilities_of
 from advisor.llm.timing import Stopwatch
 from advisor.retrieval.keywords import ZH_QUESTION_TERMS, tokenize
+from advisor.retrieval.query import detect_language, detect_stage
 from advisor.retrieval.retriever import Retrieval, Retriever
 
 __all__ = ["Answer", "AnswerChain", "AnswerEvent", "Source"]  # the answer types live in answer.py
+
+INSTRUCTION_REASON = "the question tells the advisor to set aside the document or its rules"
 
 
 class AnswerChain:
@@ -52,20 +58,26 @@ class AnswerChain:
 
     def __init__(self, retriever: Retriever, chat_model: BaseChatModel, context_size: int,
                  max_answer_tokens: int, model_name: str, article: Sequence[Chunk] = (),
-                 repeated_passages: int = 0, canary: str | None = None, stage_book=None):
+                 repeated_passages: int = 0, canary: str | None = None, stage_book=None,
+                 focused_passages: bool = False):
         """``article``: the stage document's passages, for the ``document`` prompt layout
         (see :mod:`advisor.answering.prompts`); empty for the ``passages`` layout.
         ``repeated_passages``: how many of the best passages that layout still repeats in
         full beside the question. ``canary``: a secret marker put into the system prompt;
         an answer containing it is withdrawn (see :mod:`advisor.answering.guard`).
         ``stage_book``: the article's facts in both languages, for quoting a passage's
-        sentence in English (see :mod:`advisor.answering.key_sentence`)."""
+        sentence in English (see :mod:`advisor.answering.key_sentence`).
+        ``focused_passages``: the model reads the passages on point whole and only the
+        line of each other passage that speaks to the question (see
+        :mod:`advisor.answering.focus`)."""
         self.retriever = retriever
         self.chat_model = chat_model
         self.context_size = context_size
         self.max_answer_tokens = max_answer_tokens
         self.model_name = model_name
         self.repeated_passages = repeated_passages
+        self.focused_passages = focused_passages
+        self._words = functools.partial(tokenize, cache_dir=retriever.cache_dir)  # Chinese words, as retrieval splits them
         self.article = list(article)
         self._article_by_label = {squash(c.label): c for c in self.article}
         self.system_prompt = with_canary(
@@ -86,7 +98,13 @@ class AnswerChain:
 
     # --- chain steps ---------------------------------------------------------------------
     def _retrieve(self, inputs: dict) -> Retrieval:
-        return self.retriever.retrieve(inputs["question"])
+        question = inputs["question"]
+        if overrides_rules(question):
+            # Declined before anything is looked up: what such a question asks for is the
+            # model's obedience, not a passage (see advisor.answering.guard).
+            return Retrieval(question, detect_language(question), detect_stage(question), [], False,
+                             reason=INSTRUCTION_REASON)
+        return self.retriever.retrieve(question)
 
     def _prompt(self, inputs: dict) -> dict:
         retrieval: Retrieval = inputs["retrieval"]
@@ -96,12 +114,18 @@ class AnswerChain:
         budget = self.context_size - self.max_answer_tokens
         answer_start = self._abilities.supports_prefill
         passages = [p.chunk for p in retrieval.passages]
+        shown = None
+        if self.focused_passages and not self.article:  # the document layout has its own knob
+            focused = focus(passages, self._question_groups(retrieval), inputs.get("section"), retrieval.stage)
+            passages = [f.chunk for f in focused]
+            shown = {f.chunk.id: f.text for f in focused}
         repeated = {c.id for c in passages[: self.repeated_passages]}
         messages, kept = build_messages(
             retrieval.question, retrieval.language, passages,
             count_tokens=count, token_budget=budget, answer_start=answer_start,
             system_prompt=self.system_prompt,
             in_system_prompt=frozenset(c.id for c in self.article if c.id not in repeated),
+            shown=shown,
         )
         tokens = sum(count(str(m.content)) for m in messages) if count else 0
         prefill = ANSWER_START[retrieval.language] if answer_start else ""
@@ -110,16 +134,23 @@ class AnswerChain:
     def _route(self, inputs: dict) -> Runnable:
         retrieval: Retrieval = inputs["retrieval"]
         if not retrieval.covered:
-            text = f"{NOT_COVERED[retrieval.language]} {SCOPE_HINT[retrieval.language]}"
+            lang = retrieval.language
+            text = (f"{NOT_COVERED[lang]} {NOT_FOLLOWED[lang]}" if retrieval.reason == INSTRUCTION_REASON
+                    else f"{NOT_COVERED[lang]} {SCOPE_HINT[lang]}")
             return RunnableLambda(lambda _: AIMessageChunk(content=text))
         messages = inputs["prompt"]["messages"]
         return RunnableLambda(lambda _: messages) | self.chat_model
 
     # --- running -------------------------------------------------------------------------
-    def prompt_messages(self, question: str) -> list[BaseMessage]:
+    def _question_groups(self, retrieval: Retrieval):
+        """The question's words with the article's terms for them (see key_sentence)."""
+        return question_groups(retrieval.question, retrieval.language, self.retriever.glossary,
+                               self._words, ZH_QUESTION_TERMS)
+
+    def prompt_messages(self, question: str, section: str | None = None) -> list[BaseMessage]:
         """The messages the chat model would get for ``question`` (empty when declined)."""
         retrieval = self._retrieve({"question": question})
-        return self._prompt({"retrieval": retrieval})["messages"]
+        return self._prompt({"retrieval": retrieval, "section": section})["messages"]
 
     def stream(self, question: str, section: str | None = None, fact: KeyFact | None = None
                ) -> Iterator[AnswerEvent]:
@@ -148,13 +179,15 @@ class AnswerChain:
         quote_only = False
         evidence_first_s: float | None = None
         leaked = False
-        for chunk in self.runnable.stream({"question": question}):
+        for chunk in self.runnable.stream({"question": question, "section": section}):
             if "retrieval" in chunk:
                 retrieval = chunk["retrieval"]
             if "prompt" in chunk and retrieval is not None:
                 prefill = chunk["prompt"]["prefill"]
                 prompt_tokens = chunk["prompt"]["tokens"]
                 sources = self._sources(retrieval, chunk["prompt"]["passages"])
+                if retrieval.reason == INSTRUCTION_REASON:
+                    fact = None  # nothing is quoted to a question that tells the advisor to drop its rules
                 if fact is not None:
                     sources = self._with_passage(sources, fact.label)
                 sections_by_label = {squash(s.label): s.section for s in sources}
@@ -266,7 +299,7 @@ class AnswerChain:
         (see :mod:`advisor.answering.unsure`)."""
         return quote_when_unsure(
             question, retrieval, sources, section, glossary=self.retriever.glossary,
-            tokenize=functools.partial(tokenize, cache_dir=self.retriever.cache_dir),
+            tokenize=self._words,
             zh_terms=ZH_QUESTION_TERMS, stage_book=self.stage_book)
 
     def _cited_article_passages(self, text: str, sources: list[Source]) -> list[Source]:

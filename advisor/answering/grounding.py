@@ -1,4 +1,5 @@
-"""A deterministic check that an answer's figures come from its passages, unit and all.
+"""A deterministic check that an answer's figures come from its passages, unit and all
+(and that the Chinese it quotes in parentheses does too).
 
 Small local models, asked about something near the document's topic ("How much does a
 GPU server cost?"), sometimes invent plausible figures; worse, they move a real number
@@ -17,6 +18,7 @@ counts such as "3 steps"); a stage number 1-5; conversions a careful writer make
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -93,4 +95,36 @@ def ungrounded_figures(answer: str, sources: Iterable[str]) -> list[str]:
             grounded = _unit_grounded(figure, subject, evidence)
         if not grounded and figure.text not in failed:
             failed.append(figure.text)
+    return failed
+
+
+# The article's own words an answer puts in parentheses: "(约6个月至1年)". The system prompt
+# allows a short Chinese quote beside an English answer; a small model asked about
+# something the passages do not hold sometimes invents one ("Tencent's stock price will be
+# next week (股票价格将在下周)"), a citation of words the article never wrote.
+_PARENTHESISED = re.compile(r"[(（]([^()（）\[\]]*)[)）]")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+# A quote shorter than this is a term, not a quote; one with less than this share of its
+# two-character pieces in the passages was not taken from them. Real quotes, even
+# shortened ("如讯飞星火、文心一言、ChatGPT 等"), keep most of theirs.
+MIN_QUOTE_CHARS = 4
+MIN_QUOTE_SHARE = 0.5
+
+
+def _pairs(text: str) -> list[str]:
+    return [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+
+
+def unfounded_quotes(answer: str, sources: Iterable[str]) -> list[str]:
+    """The Chinese quotes in parentheses of ``answer`` whose words are mostly not in
+    ``sources``: quotes the passages never held."""
+    found_in = "".join(normalise(t) for t in sources)
+    failed = []
+    for match in _PARENTHESISED.finditer(normalise(answer)):
+        quote = match.group(1).strip()
+        pairs = _pairs(quote)
+        if sum(len(r) for r in _CJK_RUN.findall(quote)) < MIN_QUOTE_CHARS or not pairs:
+            continue
+        if sum(p in found_in for p in pairs) < MIN_QUOTE_SHARE * len(pairs) and quote not in failed:
+            failed.append(quote)
     return failed

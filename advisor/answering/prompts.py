@@ -17,7 +17,7 @@ not once per question. Two layouts build on that:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
@@ -124,10 +124,11 @@ def document_system_prompt(article: Sequence[Chunk]) -> str:
     return DOCUMENT_SYSTEM_PROMPT + "\n\n" + "\n\n".join(format_passage(c) for c in article)
 
 
-def _user_message(question: str, language: str, passages: Sequence[Chunk], in_system_prompt: frozenset[str]) -> str:
+def _user_message(question: str, language: str, passages: Sequence[Chunk], in_system_prompt: frozenset[str],
+                  shown: Mapping[str, str]) -> str:
     # Passages already in the system message are named, in their rank, not repeated.
     body = "\n\n".join(
-        f"{c.label} (in the article)" if c.id in in_system_prompt else format_passage(c)
+        f"{c.label} (in the article)" if c.id in in_system_prompt else f"{c.label}\n{shown.get(c.id, c.text)}"
         for c in passages
     )
     return f"Passages:\n{body or '(none)'}\n\nQuestion: {question}\n({LANGUAGE_INSTRUCTION[language]})"
@@ -142,11 +143,14 @@ def build_messages(
     answer_start: bool = False,
     system_prompt: str = SYSTEM_PROMPT,
     in_system_prompt: frozenset[str] = frozenset(),
+    shown: Mapping[str, str] | None = None,
 ) -> tuple[list[BaseMessage], list[Chunk]]:
     """The chat messages for one question, and the passages that fitted the budget.
 
     Passages whose id is in ``in_system_prompt`` are already in the system message (the
     ``document`` layout): the question names them by label instead of repeating them.
+    ``shown`` maps a passage's id to the part of it the model reads, when that is not
+    the whole passage (see :mod:`advisor.answering.focus`).
     With ``answer_start`` the messages end with the first words of the answer, for chat
     models that continue a trailing assistant message. Passages are dropped from the end
     (the least relevant) until the prompt fits ``token_budget``; a question that does
@@ -154,7 +158,7 @@ def build_messages(
     """
     kept = list(passages)
     while True:
-        user = _user_message(question, language, kept, in_system_prompt)
+        user = _user_message(question, language, kept, in_system_prompt, shown or {})
         messages: list[BaseMessage] = [SystemMessage(system_prompt), HumanMessage(user)]
         if answer_start:
             messages.append(AIMessage(ANSWER_START[language]))

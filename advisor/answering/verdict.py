@@ -1,7 +1,7 @@
 """What stands of the model's answer once it is written.
 
-Its figures are checked against its passages, number and unit together (see
-:mod:`advisor.answering.grounding`). An answer that fails is never shown as advice, and
+Its figures are checked against its passages, number and unit together, and so are the
+Chinese quotes it gives in parentheses (see :mod:`advisor.answering.grounding`). An answer that fails is never shown as advice, and
 never silently dropped either: the article's own sentence takes its place. That is the
 key fact streamed first when the question's stage and topic selected one (see
 :mod:`advisor.answering.evidence`), else the key sentence of the passage plainly on
@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from advisor.answering.grounding import ungrounded_figures
+from advisor.answering.grounding import unfounded_quotes, ungrounded_figures
 from advisor.answering.key_sentence import PassageQuote
 from advisor.answering.prompts import NOT_COVERED
 
 WITHDRAWN = {
-    "zh": "(模型的草稿含有文档中没有的数字:{figures},因此未予采用。)",
-    "en": "(The model's draft contained figures that are not in the document: {figures}; it was withdrawn.)",
+    "zh": "(模型的草稿含有文档中没有的数字或引文:{figures},因此未予采用。)",
+    "en": "(The model's draft contained figures or quotes that are not in the document: {figures}; it was withdrawn.)",
 }
 
 
@@ -47,6 +47,10 @@ def settle(text: str, refused: bool, question: str, language: str, sources: Sequ
     there is one (asked only when needed: it tokenises the question).
     """
     figures = [] if refused else ungrounded_figures(text, [*sources, question])
+    # In a Chinese answer, parentheses hold the model's own asides, not quotes.
+    invented = [] if refused or language != "en" else unfounded_quotes(text, [*sources, question])
+    if invented and not figures:
+        figures = [f"“{quote}”" for quote in invented]  # said as what was withdrawn, like a figure
     if figures and quoted:
         return Verdict("", False, quoted)  # the key fact stands; the model's figures go
     if quoted or not (figures or refused):

@@ -33,6 +33,7 @@ FLAG_FIELDS = (
     "chat_endpoint_model",
     "index_server",
     "answer_cache",
+    "focused_passages",
 )
 
 

@@ -65,6 +65,9 @@ ZH_QUESTION_TERMS = {
     "多久": ["预期所需时间"],
     "多长时间": ["预期所需时间"],
     "多少时间": ["预期所需时间"],
+    "几年": ["预期所需时间"],
+    "多长": ["预期所需时间", "周期"],
+    "几个月": ["预期所需时间", "周期"],
     "花多少钱": ["投资", "成本", "费用"],
     "预算": ["投资", "成本", "费用"],
     "指标": ["预期成果", "KPI"],
@@ -93,6 +96,8 @@ class Glossary:
     def translate(self, question: str) -> list[str]:
         """Chinese terms for the English words and phrases found in ``question``."""
         text = f" {re.sub(r'[^a-z0-9%+-]+', ' ', question.lower())} "
+        if "-" in text:  # "department-only", "team-level": the parts count as words too
+            text += text.replace("-", " ") + " "
         terms: list[str] = []
         for english, chinese in self._entries:
             if any(f" {phrase} " in text for phrase in english):

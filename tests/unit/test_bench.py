@@ -63,12 +63,12 @@ def _side(first, decode, total, generated=20, prompt=100):
 
 def _results() -> dict:
     answered = [
-        {"question": "q1", "chain": _side(1.0, 9.0, 3.0), "raw": _side(0.9, 10.0, 2.9),
-         "decode_ratio": 0.9, "same_text": True},
-        {"question": "q2", "chain": _side(3.0, 10.0, 5.0), "raw": _side(2.8, 10.0, 4.8),
-         "decode_ratio": 1.0, "same_text": True},
-        {"question": "q3", "chain": _side(2.0, 9.8, 4.0), "raw": _side(1.9, 10.0, 3.9),
-         "decode_ratio": 0.98, "same_text": False},
+        {"question": "q1", "chain": {**_side(1.0, 9.0, 3.0), "new_prompt_tokens": 150},
+         "raw": _side(0.9, 10.0, 2.9), "decode_ratio": 0.9, "same_text": True},
+        {"question": "q2", "chain": {**_side(3.0, 10.0, 5.0), "new_prompt_tokens": 180},
+         "raw": _side(2.8, 10.0, 4.8), "decode_ratio": 1.0, "same_text": True},
+        {"question": "q3", "chain": {**_side(2.0, 9.8, 4.0), "new_prompt_tokens": 240},
+         "raw": _side(1.9, 10.0, 3.9), "decode_ratio": 0.98, "same_text": False},
     ]
     declined = {"question": "weather?", "chain": _side(0.05, None, 0.05, generated=0),
                 "raw": None, "decode_ratio": None, "same_text": None}
@@ -101,6 +101,7 @@ def test_summary_uses_answered_questions_and_successful_processes():
     assert summary["raw_first_token_median_s"] == pytest.approx(1.9)
     assert summary["decode_ratio_median"] == pytest.approx(0.98)
     assert summary["chain_total_median_s"] == pytest.approx(4.0)
+    assert summary["new_prompt_tokens_median"] == 180  # what each question added to the cached start
     assert summary["retrieval_p90_ms"] == 60.0
     # The target counts runs that loaded the saved prefix; the one that evaluated it stands apart.
     assert summary["oneoff_first_token_median_s"] == pytest.approx(6.5)
@@ -137,6 +138,16 @@ def test_follow_up_overhead_is_the_median_of_the_pairs_and_held_to_its_target():
     assert summary["followup_overhead_median_s"] == 0.02 and summary["followup_resolve_median_ms"] == 0.05
     assert report.target_checks(summary)["followup_overhead_median_s"]["status"] == "met"
     assert report.target_checks({"followup_overhead_median_s": 0.5})["followup_overhead_median_s"]["status"] == "missed"
+
+
+def test_a_cpu_without_avx512_is_held_to_its_own_first_token_target():
+    summary = {"warm_first_token_median_s": 2.5}
+    assert report.target_checks(summary)["warm_first_token_median_s"]["status"] == "missed"  # AVX-512: 2 s
+    avx2 = report.target_checks(summary, ["avx2", "fma", "f16c"])["warm_first_token_median_s"]
+    assert avx2["status"] == "met" and avx2["limit"] == 3.0
+    assert report.target_checks(summary, ["avx2", "avx512f"])["warm_first_token_median_s"]["limit"] == 2.0
+    label, value, target, status = report.summary_rows(summary, ["avx2"])[0]
+    assert "AVX2-only" in label and target == "≤ 3.00 s" and status == "met"
 
 
 def test_summary_of_a_run_that_measured_nothing():

@@ -41,6 +41,26 @@ def test_passages_layout_sends_the_rules_then_the_retrieved_passages(make_adviso
     assert "in English" in second[1].content
 
 
+def test_the_model_reads_the_passages_on_point_whole_and_one_line_of_the_others(make_advisor):
+    question = "阶段三需要多长时间?"
+    advisor = make_advisor(REPLY, REPLY, REPLY, focused_passages=True)
+    retrieved = [p.chunk for p in advisor.retriever.retrieve(question).passages]
+    answer = advisor.ask(question)
+    user = advisor.chat_model.history[0][1].content
+    asked = next(c for c in retrieved if c.stage == 3 and c.section == "duration")
+    assert f"{asked.label}\n{asked.text}" in user and f"{retrieved[0].label}\n{retrieved[0].text}" in user
+    others = [c for c in retrieved if c not in (asked, retrieved[0])]
+    assert others and all(c.label not in user or f"{c.label}\n{c.text}" not in user for c in others), \
+        "no other passage is read whole"
+    assert {s.label for s in answer.sources} <= {c.label for c in retrieved}
+    assert all(s.label in user for s in answer.sources), "sources are what the model read"
+    # The whole passages again when switched off, and fewer tokens to read when on.
+    whole = make_advisor(REPLY, focused_passages=False)
+    whole.ask(question)
+    full = whole.chat_model.history[0][1].content
+    assert all(f"{c.label}\n{c.text}" in full for c in retrieved) and len(user) < len(full)
+
+
 def test_document_layout_keeps_the_article_in_the_fixed_system_prompt(make_advisor):
     advisor = make_advisor(REPLY, REPLY, prompt_layout="document", repeated_passages=0)
     advisor.ask("阶段三需要多长时间?")

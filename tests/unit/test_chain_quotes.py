@@ -48,6 +48,14 @@ def test_an_english_question_gets_the_stage_books_english_with_the_chinese(make_
     assert not answer.refused and answer.language == "en"
 
 
+def test_an_english_answer_quoting_words_the_article_never_wrote_is_replaced(make_advisor):
+    advisor = with_book(make_advisor(
+        "According to the document, hire a data scientist first (先招聘一名数据科学家) [阶段三 · 项目执行]."))
+    events, answer = run(advisor, EN_BUDGET)
+    assert answer.answer == f"From the article: {BUDGET_3_EN} (“{BUDGET_3}”) [阶段三 · 项目执行]"
+    assert "数据科学家" not in answer.answer and "retract" in [e.kind for e in events]
+
+
 def test_the_articles_budget_in_the_models_words_stands(make_advisor):
     reply = "According to the document, subscribe to 1-3 SaaS tools, a few thousand yuan a year [阶段三 · 项目执行]."
     events, answer = run(make_advisor(reply), EN_BUDGET)
@@ -90,6 +98,9 @@ def test_without_the_stage_book_an_english_quote_gives_the_chinese_sentence(make
     ("How much does a GPU server cost?", "The document does not cover this."),
     ("What will Tencent's stock price be next week?", "The document does not cover this."),
     ("How much does a GPU server cost?", "A GPU server costs about 30000 yuan [阶段三 · 项目执行]."),
+    # No figure to catch, but a Chinese "quote" the passages never held.
+    ("What will Tencent's stock price be next week?",
+     "According to the document, Tencent's stock price will rise next week (股票价格将在下周上涨) [阶段四 · 项目执行]."),
 ])
 def test_an_off_topic_question_retrieval_covers_stays_declined(make_advisor, question, reply):
     _, answer = run(make_advisor(reply), question)

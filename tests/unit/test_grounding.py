@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answering.grounding import ungrounded_figures
+from advisor.answering.grounding import unfounded_quotes, ungrounded_figures
 
 # The article's passages, as the chain hands them to the check.
 EXECUTION_3 = ("● 项目执行:\n明确切入点:项目应小而精,周期约三个月,目标是实现 15%-20% 的降本增效。\n"
@@ -166,3 +166,27 @@ def test_the_stage_books_facts_in_both_languages_pass_against_their_stages_passa
             if ungrounded_figures(statement, texts):
                 failed.append((stage.id, statement))
     assert failed == [] and checked >= 300
+
+
+# --- quotes in parentheses ----------------------------------------------------------------
+PASSAGE_3 = ("控制投资成本:无需大笔投入,建议订购 1-3 个云端 SaaS 的 AI 工具,最好是团队已熟悉的,"
+             "年费用控制在几千元人民币。")
+
+
+@pytest.mark.parametrize("answer", [
+    "Spend a few thousand yuan a year (年费用控制在几千元人民币) [阶段三 · 项目执行].",
+    "Subscribe to 1-3 SaaS tools (“建议订购 1-3 个云端 SaaS 的 AI 工具…”) [阶段三 · 项目执行].",
+    "No big spending is needed (无需大笔投入,最好是团队熟悉的工具) [阶段三 · 项目执行].",  # shortened, still theirs
+    "Keep it small (SaaS) and cheap (成本) [阶段三 · 项目执行].",  # a term, not a quote
+    "It takes about a year (see the stage's duration) [阶段三 · 项目执行].",
+])
+def test_quotes_taken_from_the_passages_stand(answer):
+    assert unfounded_quotes(answer, [PASSAGE_3]) == []
+
+
+@pytest.mark.parametrize("answer, quote", [
+    ("The share price will rise next week (股票价格将在下周上涨) [阶段三 · 项目执行].", "股票价格将在下周上涨"),
+    ("Hire two data scientists first (先招聘两名数据科学家) [阶段三 · 项目执行].", "先招聘两名数据科学家"),
+])
+def test_a_quote_the_passages_never_held_is_found(answer, quote):
+    assert unfounded_quotes(answer, [PASSAGE_3]) == [quote]

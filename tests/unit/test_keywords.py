@@ -73,6 +73,12 @@ def test_glossary_matches_whole_words_only(glossary):
     assert glossary.translate("What's the weather in Paris?") == []
 
 
+def test_the_parts_of_a_hyphenated_word_are_words_too(glossary):
+    assert "部门" in glossary.translate("When have we outgrown the department-only phase?")
+    assert "跨部门" in glossary.translate("What is a cross-department project?"), "the whole still counts"
+    assert glossary.translate("a well-known brand-new cafe") == [], "still whole words only"
+
+
 def test_chinese_question_words_map_to_document_headings():
     assert expand_chinese("阶段三需要多久?") == ["预期所需时间"]
     assert expand_chinese("今天天气怎么样?") == []
