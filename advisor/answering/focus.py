@@ -25,15 +25,12 @@ recall rose rather than fell (fewer passages beside the point to copy from).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from advisor.answering.key_sentence import Groups, shared
+from advisor.answering.key_sentence import Groups, heads_a_part, shared
 from advisor.knowledge.chunks import Chunk
 
-# A line that only opens a part of the passage ("行动计划:", "● 项目执行:") says nothing alone.
-_HEADING = re.compile(r"^[●•*\-\s]*[^,,。.!?!?]{1,16}[::]\s*$")
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ def best_line(text: str, groups: Groups) -> str:
     equals), or "" when none shares any."""
     best, score = "", 0
     for line in text.splitlines():
-        if not line.strip() or _HEADING.match(line):
+        if not line.strip() or heads_a_part(line):
             continue
         found = shared(groups, line)
         if found > score:

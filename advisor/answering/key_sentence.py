@@ -94,12 +94,18 @@ def shared(groups: Groups, text: str) -> int:
     return sum(any(term.lower() in low for term in group) for group in groups)
 
 
+def heads_a_part(line: str) -> bool:
+    """Whether ``line`` only opens a part of a passage ("行动计划:", "● 项目执行:"):
+    alone it says nothing."""
+    return bool(_HEADING.match(_BULLET.sub("", normalise(line)).strip()))
+
+
 def sentences(passage: str) -> list[str]:
     """The passage's sentences, without bullets and without lines that only head a part."""
     found = []
     for line in normalise(passage).splitlines():
         line = _BULLET.sub("", line).strip()
-        if not line or _HEADING.match(line):
+        if not line or heads_a_part(line):
             continue
         found.extend(s.strip() for s in _SENTENCE.findall(line) if s.strip())
     return found
