@@ -57,12 +57,15 @@ _OVERRIDE = re.compile(
     r"(?i)\b(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+|your\s+)?"
     r"(previous|prior|above|earlier|preceding|all)?\s*(rules|instructions|prompts?|directions|article|document)"
     r"|\bsystem\s+prompt|\brepeat\s+the\s+(text|words)\s+above"
-    r"|\b(from\s+now\s+on|now)\s+you\s+are\b|\bwithout\s+(any\s+)?(limits|restrictions|rules)\b"
+    # A new role for the model; not "now you are saying…", not "use tools without restrictions".
+    r"|\b(from\s+now\s+on,?\s+you\s+are|now\s+you\s+are\s+an?|you\s+are\s+now\s+an?)\b"
+    r"|\b(assistant|advisor|consultant|bot|model|ai)\s+(without\s+(any\s+)?|with\s+no\s+)(limits|restrictions|rules)"
     r"|\b(make\s+up|invent|fabricate)\s+(a|an|some|the)?\s*(number|figure|answer|roi|statistic|estimate)"
     r"|忽略.{0,12}(规则|指令|指示|提示|要求)|系统提示|提示词"
     r"|(别|不要|不用|无需)(管|理|看|依据|根据|按照?|参考).{0,4}(文章|文档|原文)"
-    r"|(编|捏造|杜撰|瞎编)(一个|个|一些|造)"
-    r"|(从现在起|现在起|从现在开始)你是|没有任何限制|不受(任何)?限制"
+    # Fabrication, not drafting: "编一个行动计划" is a request to write, "编一个回报率" to invent.
+    r"|瞎编|捏造|杜撰|编造|编[^,,。?？!！]{0,8}(数字|数据|比例|回报率|百分比|roi|答案)"
+    r"|(从现在起|现在起|从现在开始)你是|(没有任何限制|不受(任何)?限制)的(助手|顾问|ai|模型|机器人)"
 )
 
 # The text an instruction demands as the whole reply: "reply only PWNED", "只回复 PWNED".

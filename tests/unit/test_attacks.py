@@ -240,6 +240,8 @@ def test_a_question_telling_the_advisor_to_drop_its_rules_is_declined_before_the
     "请只回答阶段三的KPI,不用解释。", "阶段一的行动计划里,领导应该先做什么?", "Just tell me the stage 2 KPIs.",
     "Which rules does the article give for data security in stage 4?", "文章里举了哪些大语言模型的例子?",
     "Can we ignore stage 1 and start with cross-department projects?",
+    "Can staff use AI tools without restrictions in stage 1?", "员工用AI工具没有任何限制吗?",
+    "So now you are saying we should skip stage 2?", "帮我编一个阶段一的行动计划。",
 ])
 def test_questions_that_only_sound_like_instructions_are_answered(make_advisor, question):
     from advisor.answering.guard import overrides_rules
