@@ -32,7 +32,6 @@ from advisor.answering.key_sentence import Groups, heads_a_part, shared
 from advisor.knowledge.chunks import Chunk
 
 
-
 @dataclass(frozen=True)
 class Focused:
     """A passage as the model reads it: whole, or only its ``text`` on the question."""

@@ -111,10 +111,6 @@ MIN_QUOTE_CHARS = 4
 MIN_QUOTE_SHARE = 0.5
 
 
-def _pairs(text: str) -> list[str]:
-    return [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
-
-
 def unfounded_quotes(answer: str, sources: Iterable[str]) -> list[str]:
     """The Chinese quotes in parentheses of ``answer`` whose words are mostly not in
     ``sources``: quotes the passages never held."""
@@ -122,8 +118,9 @@ def unfounded_quotes(answer: str, sources: Iterable[str]) -> list[str]:
     failed = []
     for match in _PARENTHESISED.finditer(normalise(answer)):
         quote = match.group(1).strip()
-        pairs = _pairs(quote)
-        if sum(len(r) for r in _CJK_RUN.findall(quote)) < MIN_QUOTE_CHARS or not pairs:
+        runs = _CJK_RUN.findall(quote)
+        pairs = [run[i:i + 2] for run in runs for i in range(len(run) - 1)]  # its two-character pieces
+        if sum(map(len, runs)) < MIN_QUOTE_CHARS or not pairs:
             continue
         if sum(p in found_in for p in pairs) < MIN_QUOTE_SHARE * len(pairs) and quote not in failed:
             failed.append(quote)
