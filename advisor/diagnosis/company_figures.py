@@ -22,7 +22,7 @@ _FRACTIONS = {"a fifth": 20, "one fifth": 20, "a quarter": 25, "one quarter": 25
               "half": 50, "two thirds": 67, "three quarters": 75, "一半": 50, "三分之一": 33, "四分之一": 25,
               "五分之一": 20, "翻倍": 100, "翻了一番": 100, "doubled": 100, "double": 100}
 
-GOAL = re.compile(r"目标|希望|计划|打算|想要|争取|预计|期望|指望|\btarget|\bgoal|\baim|\bhop(?:e|ing)|\bplan|"
+GOAL = re.compile(r"目标|希望|计划|打算|想要|争取|预计|期望|指望|\btarget|\bgoal|\baim|\bhop(?:e|ing)|(?<![-\w])plan|"
                   r"\bexpect|\bwant|\bwould like|\bwish", re.I)
 
 _ZH_NUMBER = r"[零一二两三四五六七八九十百]+"
@@ -31,6 +31,8 @@ _EN_NUMBER = (r"(?:(?:" + "|".join(_EN_TENS) + r")(?:[- ](?:" + "|".join(list(_E
 _PERCENT = re.compile(
     r"(?P<digits>\d+(?:\.\d+)?)(?:\s*(?:-|–|~|至|到|to)\s*\d+(?:\.\d+)?)?\s*(?:%|\uff05|percent\b|per cent\b|pct\b|个百分点)"
     r"|百分之(?P<zh_pct>" + _ZH_NUMBER + r"|\d+(?:\.\d+)?)"
+    # "提了二十二个点": points, as managers say a percentage aloud.
+    r"|(?P<points>" + _ZH_NUMBER + r"|\d+(?:\.\d+)?)\s*个(?:百分)?点(?![子心钟])"
     r"|(?P<tenths>[一二两三四五六七八九]|\d)(?:\s*(?:-|到|至)\s*[一二两三四五六七八九\d])?\s*成(?![本功立长为果熟员交绩品型都])"
     r"|\b(?P<en_pct>" + _EN_NUMBER + r")\s*(?:percent|per cent)\b"
     r"|(?P<out_of>\d+)\s*(?:out of|of (?:the |our |all )?|/|in)\s*(?P<total>\d+)\b(?!\s*(?:%|percent|years?|months?))"
@@ -85,8 +87,8 @@ def percentages(text: str) -> list[float]:
     for m in _PERCENT.finditer(text):
         if m.group("digits"):
             value = float(m.group("digits"))
-        elif m.group("zh_pct"):
-            value = _zh_value(m.group("zh_pct"))
+        elif m.group("zh_pct") or m.group("points"):
+            value = _zh_value(m.group("zh_pct") or m.group("points"))
         elif m.group("tenths"):
             value = 10 * _zh_value(m.group("tenths"))
         elif m.group("en_pct"):

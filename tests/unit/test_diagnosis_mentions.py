@@ -44,6 +44,19 @@ def test_the_cue_rules_cover_exactly_the_criteria_of_the_stage_file():
     ("Our video team made the whole AI campaign for a customer's new app launch.", "ai_new_offering"),
     ("We used the Claude API to flag patients due a service reminder. Cost per sold kit fell 9%.",
      "ai_new_offering"),
+    # "like" meaning "such as" is no one's liking; a team's gain in a sentence about
+    # departments working together is theirs; so is a gain after processes are tied together.
+    ("Staff use two chatbots plus a few tools, like the rota app with AI built in.",
+     "team_collaboration_satisfaction"),
+    ("业务部内部一起用AI做报价。后来搞了一个业务、印前和生产一起的排单项目,效率只提了百分之十二。",
+     "team_project_efficiency"),
+    ("After tying production, ordering and nutrition advice together our costs dropped around 35%.",
+     "cross_department_project_result"),
+    ("暑假前教务组四个人一起用AI搞了次排课的小项目,算下来比以前只省了百分之十二的时间。",
+     "personal_efficiency_gain"),
+    ("The front desk, the audiologists and our billing people ran a joint AI pilot. "
+     "Turnaround is down 18%, we measured it.", "personal_efficiency_gain"),
+    ("客服、调度、财务三边一起用AI做报价。今年员工对团队协作的满意度只有六成左右。", "staff_use_llms_and_tools"),
 ])
 def test_a_real_quote_off_the_point_does_not_speak_of_the_criterion(quote, criterion):
     assert criterion not in spoken_of(quote)
@@ -57,6 +70,15 @@ def test_a_real_quote_off_the_point_does_not_speak_of_the_criterion(quote, crite
      "staff_use_llms_and_tools"),
     ("设计部几个设计师一起用AI做风格方案。", "team_ai_project"),
     ("还没有哪个组一起拿AI做过什么事情。", "team_ai_project"),
+    ("After tying production, ordering and nutrition advice together our costs dropped around 35%.",
+     "integrated_efficiency_gain"),
+    ("直接搞了个跨部门的东西:客服、调度、财务三边一起用AI做报价,出报价的时间缩短了四分之一。",
+     "cross_department_project_result"),
+    # 内部 is "internal", not a department: everyone's gain after an internal survey is personal.
+    ("不过上个月做了个内部统计,大家自己说工作效率大概也就提高了一成左右。", "personal_efficiency_gain"),
+    ("Last autumn the front desk, marketing and the route-setting team did a project together with an AI tool"
+     " - it saved roughly a fifth of the hours.",
+     "cross_department_project_result"),
     ("Estimating, the drawing office and purchasing ran a joint AI project. Lead time is down 22%.",
      "cross_department_project_result"),
     ("上个月我们刚启动第一个销售、客服和市场部联合的项目,效果还看不出来。", "cross_department_project_result"),
@@ -138,11 +160,24 @@ def test_only_a_plain_statement_settles_a_criterion_without_the_model(text, plai
     assert affirms(found, criterion) is plainly
 
 
+@pytest.mark.parametrize("text, plainly", [
+    ("我们在自己的服务器上部署了开源大模型。", True),
+    # Proposed, or wanted and then dropped, is not done: the model reads the whole sentence.
+    ("有人提过把客户数据放在所里自己的服务器上跑开源模型,但合伙人觉得太贵,没弄。", False),
+    ("厂长还买过一台服务器想装开源模型自己跑,试了一阵停了。", False),
+])
+def test_a_local_model_only_proposed_or_wanted_is_not_said_plainly(text, plainly):
+    found = statements(text)[0]
+    assert speaks_of(found, "local_models_on_own_data")
+    assert affirms(found, "local_models_on_own_data") is plainly
+
+
 @pytest.mark.parametrize("text, expected", [
     ("效率提高了20%左右", [20.0]), ("提升了两成", [20.0]), ("百分之三十", [30.0]), ("三成多", [30.0]),
     ("a fifth faster", [20.0]), ("thirty percent", [30.0]), ("twenty-five percent", [25.0]),
     ("19 of the 20 said they were happy", [95.0]), ("20个人里有19个满意", [95.0]),
     ("maybe a 5-8% gain", [5.0]), ("成本降了不少", []), ("完成了两个项目", []), ("doubled", [100.0]),
+    ("团队效率提了二十二个点", [22.0]), ("提了15个百分点", [15.0]), ("有三个点子", []),
 ])
 def test_percentages_in_digits_and_in_words(text, expected):
     assert percentages(text) == expected
@@ -159,4 +194,5 @@ def test_further_projects_counted(text, expected):
 
 def test_goals_and_denials_are_told_apart():
     assert not measured("目标是提升20%") and not measured("We hope to save 30%") and measured("We saved 30%")
+    assert measured("we launched an AI ration-planning app; it cut costs 20%")  # "-planning" is no plan
     assert denies("Nobody has started another one") and denies("还没推出") and not denies("不少人在用")
