@@ -65,7 +65,7 @@ class Advisor:
         :class:`~advisor.answering.question.QuestionError` for an empty or over-long
         message before any work is done.
         """
-        from advisor.answering.evidence import key_fact
+        from advisor.answering.evidence import fact_for_question
         from advisor.conversation.resolver import resolve
         from advisor.conversation.routing import answers_open_questions, route
         from advisor.conversation.topics import BY_KEY
@@ -88,7 +88,7 @@ class Advisor:
                 yield AnswerEvent("understood", text=resolution.question)
             self.ensure_index()
             topic = BY_KEY.get(resolution.topic or "")
-            fact = (key_fact(self.stage_book, resolution.stage, resolution.topic)
+            fact = (fact_for_question(self.stage_book, resolution.question, resolution.stage, resolution.topic)
                     if self.settings.evidence_first else None)
             section = fact.section if fact else (topic.section if topic else None)
             events = self._answer(resolution.question, section, fact)

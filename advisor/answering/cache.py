@@ -75,15 +75,18 @@ def question_signature(question: str) -> str:
     are never taken for each other, however close their words ("阶段三需要多长时间?" and
     "阶段四需要多长时间?" differ only in the stage)."""
     from advisor.conversation.topics import detect_topic
-    from advisor.retrieval.query import detect_language, detect_stage, stage_by_content
+    from advisor.retrieval.query import detect_language, detect_stage, stage_by_content, stage_described_as_current
 
     question = unicodedata.normalize("NFKC", question)  # "阶段３" is "阶段3"
     stage = detect_stage(question)
+    topic = detect_topic(question)
     parts = {
         "language": detect_language(question),
         "stage": stage,
         "described": stage_by_content(question) if stage is None else None,
-        "topic": detect_topic(question),
+        # The stage whose fact follows the answer (see advisor.answering.evidence).
+        "current": stage_described_as_current(question, topic == "transition") if stage is None else None,
+        "topic": topic,
         "numbers": sorted(set(_NUMBER.findall(_STAGE_NUMBER.sub(" ", question)))),
         "negated": bool(_NEGATION.search(question)),
     }

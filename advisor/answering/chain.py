@@ -161,7 +161,9 @@ class AnswerChain:
         ``fact``: the article's own sentence that answers the question, when the stage
         book has it (see :mod:`advisor.answering.evidence`). It is streamed right after
         the sources, before the model writes, and it is the answer when the model says
-        the passages do not cover the question or writes a figure they do not hold.
+        the passages do not cover the question or writes a figure they do not hold. A
+        fact of a stage the question describes but does not name is weaker evidence: it
+        follows an answer the model gives, and stands in for none.
         Without one, the key sentence of a passage plainly on point plays that part (see
         :mod:`advisor.answering.verdict`).
         """
@@ -176,6 +178,7 @@ class AnswerChain:
         section_cut = False
         sections_by_label: dict[str, str] = {}  # each passage's section, by its label
         quoted = ""  # the article's sentence streamed before the model's answer
+        held: KeyFact | None = None  # the article's sentence to follow the model's answer
         quote_only = False
         evidence_first_s: float | None = None
         leaked = False
@@ -188,6 +191,11 @@ class AnswerChain:
                 sources = self._sources(retrieval, chunk["prompt"]["passages"])
                 if retrieval.reason == INSTRUCTION_REASON:
                     fact = None  # nothing is quoted to a question that tells the advisor to drop its rules
+                elif fact is not None and fact.stage != retrieval.stage:
+                    # A stage the question only describes ("our first cross-department
+                    # project") is too little to answer on its own: an off-topic question
+                    # may describe one too. Its fact follows an answer the model gives.
+                    held, fact = fact, None
                 if fact is not None:
                     sources = self._with_passage(sources, fact.label)
                 sections_by_label = {squash(s.label): s.section for s in sources}
@@ -265,6 +273,11 @@ class AnswerChain:
             text, refused = verdict.text, verdict.refused
             if verdict.retract is not None:
                 yield AnswerEvent("retract", text=verdict.retract)
+            if held is not None and not refused and verdict.retract is None:
+                line = held.line(retrieval.language)
+                yield AnswerEvent("token", text=f"\n\n{line}")
+                text = f"{text}\n\n{line}"
+                sources = self._with_passage(sources, held.label)
         if quoted and problem is None:
             if refused and text.strip() and retrieval.covered:
                 yield AnswerEvent("retract", text=quoted)  # drop "not covered": the quote answers

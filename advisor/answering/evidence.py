@@ -6,15 +6,18 @@ passage. Shown first, it reaches the manager in a fraction of a second, with no 
 call; for an English question it is the stage book's faithful English rendering. It also
 stands in for the model where the model falls short: when the model says the passages
 do not cover a question they do, or writes a figure the passages do not hold, the answer
-is the quoted fact rather than a refusal.
+is the quoted fact rather than a refusal. A question that only describes its stage ("our
+first cross-department project") gets the same fact after the model's answer instead.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from advisor.knowledge.chunks import STAGE_NAMES_ZH
 from advisor.knowledge.stage_document import SECTIONS
+from advisor.retrieval.query import stage_described_as_current
 
 LEAD = {"zh": "文档原文:", "en": "From the article: "}
 MAX_ITEMS = 4  # a list (actions, KPIs) is quoted up to this many items
@@ -82,7 +85,11 @@ def _many(items, prefer: str | None = None) -> tuple[str, str, str] | None:
 _LEADS = ("项目经理", "领导", "中高层", "带头", "一把手")
 
 
-def key_fact(stage_book, stage: int | None, topic: str | None) -> KeyFact | None:
+# A question on what can go wrong wants the risks the article names, not its rules.
+_RISK = re.compile(r"风险|问题|\brisk", re.I)
+
+
+def key_fact(stage_book, stage: int | None, topic: str | None, question: str = "") -> KeyFact | None:
     """The stage book's fact on ``topic`` for ``stage``, or None when it has none.
 
     Only a stage and a topic the rules found select a fact. Matching the closing advice
@@ -106,7 +113,9 @@ def key_fact(stage_book, stage: int | None, topic: str | None) -> KeyFact | None
     elif topic == "data_security":
         found = _many(i for i in entry.items() if getattr(i, "section", None) == "data_security"
                       and hasattr(i, "zh"))
-    elif topic in ("actions", "transition", "cautions", "examples"):
+    elif topic == "cautions":
+        found = _many(entry.cautions, prefer="execution" if _RISK.search(question) else None)
+    elif topic in ("actions", "transition", "examples"):
         # What marks the move on is partly the stage's KPIs; the transition passage also
         # says what comes next, which is what a manager asking "and then?" wants.
         found = _many(getattr(entry, topic), prefer=topic if topic in ("transition", "actions") else None)
@@ -116,3 +125,20 @@ def key_fact(stage_book, stage: int | None, topic: str | None) -> KeyFact | None
         return None
     section, zh, en = found
     return KeyFact(stage, section, zh, en)
+
+
+def fact_for_question(stage_book, question: str, stage: int | None, topic: str | None) -> KeyFact | None:
+    """The fact to quote for ``question``, whose rules found ``stage`` and ``topic``.
+
+    Without a stage named, the one the question describes as the company's own stands in
+    ("我们已经有几个跨部门项目的成功案例了,下一步…" is stage 3's move on); the chain then
+    shows the fact after the model's answer rather than before it, and never in place of
+    an answer the model declined (see :meth:`AnswerChain.stream`). Of the 39
+    tuning questions that get a fact this way, 38 ask about that stage; the other is
+    off the article (when SaaS tools pay for themselves), where the chain only quotes
+    if retrieval finds the question covered. A stage described as the destination
+    ("ready to move from individual use to team workflows") does not count.
+    """
+    if stage is None and topic is not None:
+        stage = stage_described_as_current(question, moving_on=topic == "transition")
+    return key_fact(stage_book, stage, topic, question)

@@ -276,11 +276,18 @@ def _qualifier(text: str) -> bool:
     return bool(_QUALIFIER_EN.search(text)) and not _SUBJECT_EN.search(text)
 
 
-# A terse self-introduction ("Structural steel fabricator, 140 staff.", "物流公司,80人。")
-# is the company speaking of itself, though no "we" is written.
+# A terse self-introduction ("Structural steel fabricator, 140 staff.", "Dental lab, 12
+# technicians.", "物流公司,80人。", "生猪养殖,存栏两万头。", "做展台搭建的,…") is the company
+# speaking of itself, though no "we" is written.
 _INTRODUCTION = re.compile(
-    r"^\s*[A-Za-z][\w&' -]{2,60}, (?:about |around |roughly |approx\.? |~)?\d[\d,]* (?:staff|people|employees|workers)\b"
-    r"|^\s*\S{2,20}(?:公司|企业|工厂|厂|门店|诊所|事务所)[,\uff0c]\s*(?:大约|约|大概)?[\d一二三四五六七八九十百千两几]+(?:多)?(?:个)?人",
+    r"^\s*[A-Za-z][\w&' -]{2,60}, (?:about |around |roughly |approx\.? |~)?\d[\d,]*\+? (?:[a-z-]+ )?"
+    r"(?:staff|people|employees|workers|[a-z]+ers|[a-z]+ists|[a-z]+ians|locations|branches|shops|stores|sites|clinics"
+    r"|outlets|vans|trucks)\b"
+    r"|^\s*\S{2,20}(?:公司|企业|工厂|厂|门店|诊所|事务所)[,\uff0c]\s*(?:大约|约|大概)?[\d一二三四五六七八九十百千两几]+(?:多)?(?:个)?人"
+    r"|^\s*\S{2,12}[,\uff0c]\s*(?:员工|职工|工人|老师|存栏|门店|车队?|医生|技师)?(?:大约|约|大概|一共|共)?"
+    r"[\d一二三四五六七八九十百千万两几]+(?:多|来|余)?(?:个|名|位|家|台|辆|头|间)?"
+    r"(?:人|员工|门店|店|工人|老师|头|校区|车|分店)"
+    r"|^\s*(?:做|开|搞|干)\S{1,15}?的[,\uff0c]",
     re.I,
 )
 

@@ -48,11 +48,12 @@ TOPICS: tuple[Topic, ...] = (
               r"\b(?:how long|length|duration|period)\b.{0,30}\bprojects?\b"),
           "{stage}的项目周期是多久?", "How long should a project in stage {n} run?"),
     Topic("kpis", "kpis",
-          _re(r"KPI|指标|成果|考核|衡量|达到什么|达到多少|满意度|效果|降本增效|(?:提高|提升|增长|降低|减少)了?多少|"
+          _re(r"KPI|指标|成果|考核|衡量|达标|达到什么|达到多少|满意度|效果|(?:完成|做)(?:几个|多少)|降本增效|(?:提高|提升|增长|降低|减少)了?多少|"
               r"\bhow much (?:should|does|do|will|can|must)\b.{0,40}\b(?:improve|increase|rise|grow|drop|fall|"
               r"go up|go down)|"
               r"\b(?:kpis?|metrics?|measures?|measured|measurable|indicators?|targets?|results?|"
-              r"outcomes?|success|cost reduction|reduce costs?)\b"),
+              r"outcomes?|success|succeed(?:ed|s)?|which numbers|cost reduction|reduce costs?|cost[- ]savings?|"
+              r"efficiency gains?)\b"),
           "{stage}的KPI是什么?", "What are the KPIs of stage {n}?"),
     Topic("budget", "execution",
           _re(r"预算|花多少|多少钱|成本|费用|投入|投资|花费|贵|"
@@ -69,14 +70,15 @@ TOPICS: tuple[Topic, ...] = (
           "{stage}由谁来牵头负责?", "Who should lead the work in stage {n}?"),
     Topic("transition", "transition",
           _re(r"过渡|下一(?:个)?阶段|进入下一|升级到|可以进入|标志|什么时候.{0,6}(?:进入|转|开始下)|接下来|之后.{0,4}做|"
-              r"下一步|\b(?:move on|moving on|next stage|next steps?|transition|ready for|graduate|advance|"
-              r"comes? next|what(?:'s| is) next)\b"),
+              r"下一步|\b(?:move on|moving on|next stage|next steps?|next move|transition|ready for|graduate|"
+              r"advance|comes? next|what(?:'s| is) next|outgr[eo]wn?|outgrowing|ready to move|shift next)\b"),
           "什么标志着可以从{stage}进入下一阶段?", "What marks the move from stage {n} to the next stage?"),
     Topic("data_security", "data_security",
-          _re(r"数据安全|隐私|数据保护|泄露|\b(?:data security|security|privacy|data protection|leak)"),
+          _re(r"数据安全|隐私|数据的?保护|保护.{0,8}数据|数据.{0,6}敏感|敏感.{0,4}数据|泄露|\b(?:data security|security|privacy|"
+              r"data protection|leak)|\bdata\b.{0,12}\bsafe\b"),
           "{stage}如何确保数据安全?", "How is data security ensured in stage {n}?"),
     Topic("cautions", "cautions",
-          _re(r"注意|风险|避免|坑|合规|合法|\b(?:cautions?|watch out|risks?|pitfalls?|avoid|careful|"
+          _re(r"注意|风险|避免|坑|合规|合法|遇到(?:哪些|什么)(?:问题|困难|挑战)|\b(?:cautions?|watch out|risks?|pitfalls?|avoid|careful|"
               r"legal|compliance|compliant)\b"),
           "{stage}有哪些注意事项?", "What should we watch out for in stage {n}?"),
     Topic("culture", "culture",
@@ -84,11 +86,11 @@ TOPICS: tuple[Topic, ...] = (
           "{stage}要培养什么样的企业文化?", "What company culture should stage {n} build?"),
     Topic("examples", "actions",
           _re(r"例子|举例|案例|比如|哪些(?:AI|大语言|垂直)?(?:工具|模型|应用)|什么工具|用什么|"
-              r"\b(?:examples?|for instance|such as|which (?:ai )?(?:tools|models|llms|apps)|"
+              r"\b(?:examples?|ideas?|for instance|such as|which (?:ai )?(?:tools|models|llms|apps)|"
               r"what tools|use cases?)\b"),
           "{stage}有哪些例子?", "What examples does the article give for stage {n}?"),
     Topic("goal", "goal",
-          _re(r"目标|目的|为了什么|\b(?:goals?|objectives?|aims?|purpose)\b|\babout\s*[?？]*\s*$"),
+          _re(r"目标|目的|为了什么|\b(?:goals?|objectives?|aims?|purpose|end ?game|achieve)\b|\babout\s*[?？]*\s*$"),
           "{stage}的目标是什么?", "What is the goal of stage {n}?"),
     Topic("actions", "actions",
           _re(r"行动|怎么做|做(?:些)?什么|做哪些|该做|措施|步骤|计划|怎么推进|如何开展|"

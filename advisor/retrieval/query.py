@@ -60,10 +60,13 @@ def detect_stage(text: str) -> int | None:
 # passages without filtering out the others (a question may mention cross-department
 # work while asking about stage 4).
 _STAGE_CONTENT = {
-    1: r"领导带头|一把手|老板(?:自己|亲自)|个人(?:工作)?效率"
+    1: r"领导带头|一把手|(?:老板|领导)(?:自己|亲自|.{0,6}带头)|个人(?:工作)?效率|个人(?:和|与|及)团队"
+       r"|刚起步|起步阶段|刚开始(?:引入|用|使用|接触)"
        r"|\b(?:ceo|owner|boss|founder)s? (?:himself|herself|themselves|personally)\b"
-       r"|\bpersonal (?:productivity|efficiency)|\bindividual (?:use|productivity|efficiency)",
-    2: r"部门内|团队协作|团队工作流程|\bdepartment[- ]only\b|\bwithin (?:a|one|the|each|our) department"
+       r"|\bpersonal (?:productivity|efficiency)|\bindividual (?:ai )?(?:use|productivity|efficiency)"
+       r"|\b(?:learn\w*|use|using|try\w*)\b.{0,25}\bon their own\b|\bby themselves\b",
+    2: r"部门内|团队协作|团队工作流程|\bdepartment[- ]only\b|\bin[- ]department\b"
+       r"|\b(?:within|to|in|inside) (?:a|one|the|each|our) (?:single )?department\b"
        r"|\bteam (?:workflows?|collaboration)|\bteam[- ]level\b",
     3: r"跨部门|跨团队|\bcross[- ]?(?:department|team|functional)\w*",
     4: r"公司战略|核心业务|专属|自建|自有(?:AI)?(?:模型|应用)"
@@ -81,3 +84,24 @@ def stage_by_content(text: str) -> int | None:
     "the department-only phase"), or None when it describes none or several."""
     found = [stage for stage, pattern in _STAGE_CONTENT_PATTERNS.items() if pattern.search(text)]
     return found[0] if len(found) == 1 else None
+
+
+# Where a question is heading rather than where the company is: a stage described after
+# the last of these words is the destination ("ready to move from individual use to team
+# workflows"), and one described before "before/之前" is not there yet.
+_DESTINATION = re.compile(r"\b(?:to|into|towards?)\b|进入|迈向|走向|转向|过渡到|升级到|转到", re.I)
+_NOT_YET = re.compile(r"\b(?:before|prior to|ahead of)\b|之前|以前|前(?:要|需要|应该)", re.I)
+
+
+def stage_described_as_current(text: str, moving_on: bool) -> int | None:
+    """The one stage a question describes as the company's own by what happens in it.
+
+    ``moving_on``: the question asks what marks the move to the next stage; then the
+    stage described as the destination does not count, only the one being left.
+    """
+    if _NOT_YET.search(text):
+        return None
+    if moving_on:
+        parts = _DESTINATION.split(text)
+        text = " ".join(parts[:-1]) if len(parts) > 1 else text
+    return stage_by_content(text)

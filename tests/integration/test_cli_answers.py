@@ -95,3 +95,16 @@ def test_a_repeated_question_is_answered_from_the_cache_in_a_new_process(data_di
     stored = json.loads(later.stdout)
     assert stored["cached"] is True and stored["answer"] == first["answer"]
     assert _cites_stage(stored, 2)
+
+
+def test_a_stage_described_not_named_gets_its_fact_after_the_answer(data_dir):
+    # "Our first cross-department project" describes stage 3 without naming it: the stage
+    # book's budget sentence follows the model's answer (or replaces one that cannot
+    # stand), and nothing is shown before the model writes.
+    result = run_cli("ask", "--json", "我们第一个跨部门AI项目刚做完,这类项目的投入一般控制在多少?", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["refused"] is False and answer["language"] == "zh"
+    assert answer["answer"].rstrip().endswith("几千元人民币。 [阶段三 · 项目执行]"), answer["answer"]
+    assert _cites_stage(answer, 3)
+    assert answer["timings"]["evidence_first_s"] is None

@@ -115,13 +115,15 @@ def test_sampling_or_switched_off_means_no_cache(caching):
 
 def test_the_rule_makes_no_wrong_repeat_on_either_part_of_the_pair_set(e5, tmp_path):
     """Measured with the threshold chosen on the tuning part: tuning 24/30 repeats found,
-    sealed 11/15; no different question taken for a repeat on either part."""
+    sealed 10/15 (11 before the stage a question describes and more of the words for its
+    topic joined the signature: the answer now depends on them); no different question
+    taken for a repeat on either part."""
     rule = AnswerCache(tmp_path / "unused.sqlite", e5, edition="")
     summary = summarize_pairs(run_pairs(rule, load_pairs()))
     for split in ("tuning", "sealed"):
         assert summary[split]["wrong_repeats"] == 0, summary[split]
     assert summary["tuning"]["repeats_found"] >= 24
-    assert summary["sealed"]["repeats_found"] >= 11
+    assert summary["sealed"]["repeats_found"] >= 10
     assert not (tmp_path / "unused.sqlite").exists()
 
 

@@ -34,15 +34,23 @@ def run(advisor, question):
 
 
 # --- item 2: a figure on the wrong thing is replaced by the passage's sentence ---------------
-def test_tools_turned_into_yuan_are_replaced_by_the_articles_sentence(make_advisor):
-    events, answer = run(make_advisor("根据文档,每年投入约1-3千元 [阶段三 · 项目执行]。"), ZH_BUDGET)
+# The budget questions describe stage 3 ("the first cross-department project") without
+# naming it. The stage book's fact for a stage only described follows an answer the model
+# gives; it never stands in for one, so a withdrawn answer gives way to the key sentence of
+# the passage on point, with the evidence first or without.
+@pytest.mark.parametrize("evidence_first", [True, False])
+def test_tools_turned_into_yuan_are_replaced_by_the_articles_sentence(make_advisor, evidence_first):
+    advisor = make_advisor("根据文档,每年投入约1-3千元 [阶段三 · 项目执行]。", evidence_first=evidence_first)
+    events, answer = run(advisor, ZH_BUDGET)
     assert answer.answer == f"文档原文:{BUDGET_3} [阶段三 · 项目执行]" and not answer.refused
     assert [e.text for e in events if e.kind == "retract"] == [answer.answer]
     assert [s.label for s in answer.sources if s.cited] == ["[阶段三 · 项目执行]"]
 
 
-def test_an_english_question_gets_the_stage_books_english_with_the_chinese(make_advisor):
-    advisor = with_book(make_advisor("About 1-3 thousand yuan per year [阶段三 · 项目执行]."))
+@pytest.mark.parametrize("evidence_first", [True, False])
+def test_an_english_question_gets_the_stage_books_english_with_the_chinese(make_advisor, evidence_first):
+    advisor = with_book(make_advisor("About 1-3 thousand yuan per year [阶段三 · 项目执行].",
+                                     evidence_first=evidence_first))
     _, answer = run(advisor, EN_BUDGET)
     assert answer.answer == f"From the article: {BUDGET_3_EN} (“{BUDGET_3}”) [阶段三 · 项目执行]"
     assert not answer.refused and answer.language == "en"
@@ -50,16 +58,32 @@ def test_an_english_question_gets_the_stage_books_english_with_the_chinese(make_
 
 def test_an_english_answer_quoting_words_the_article_never_wrote_is_replaced(make_advisor):
     advisor = with_book(make_advisor(
-        "According to the document, hire a data scientist first (先招聘一名数据科学家) [阶段三 · 项目执行]."))
+        "According to the document, hire a data scientist first (先招聘一名数据科学家) [阶段三 · 项目执行].",
+        evidence_first=False))
     events, answer = run(advisor, EN_BUDGET)
     assert answer.answer == f"From the article: {BUDGET_3_EN} (“{BUDGET_3}”) [阶段三 · 项目执行]"
     assert "数据科学家" not in answer.answer and "retract" in [e.kind for e in events]
 
 
-def test_the_articles_budget_in_the_models_words_stands(make_advisor):
+@pytest.mark.parametrize("evidence_first", [True, False])
+def test_the_articles_budget_in_the_models_words_stands(make_advisor, evidence_first):
     reply = "According to the document, subscribe to 1-3 SaaS tools, a few thousand yuan a year [阶段三 · 项目执行]."
-    events, answer = run(make_advisor(reply), EN_BUDGET)
-    assert answer.answer == reply and "retract" not in [e.kind for e in events]
+    events, answer = run(make_advisor(reply, evidence_first=evidence_first), EN_BUDGET)
+    # With the evidence on, the fact of the stage the question describes follows the answer.
+    after = f"\n\nFrom the article: {BUDGET_3_EN} [阶段三 · 项目执行]" if evidence_first else ""
+    assert answer.answer == reply + after and "retract" not in [e.kind for e in events]
+    assert "".join(e.text for e in events if e.kind == "token") == answer.answer
+    assert answer.timings["evidence_first_s"] is None  # nothing was shown before the model wrote
+
+
+@pytest.mark.parametrize("reply", ["The document does not cover this.",
+                                   "A GPU server costs about 30000 yuan [阶段三 · 项目执行]."])
+def test_a_stage_only_described_is_never_quoted_in_place_of_a_declined_answer(make_advisor, reply):
+    # Retrieval finds this covered (it describes the first cross-department project), and
+    # the stage book has that stage's budget: but the question is off the article.
+    _, answer = run(make_advisor(reply), "How much does a GPU server cost for our first cross-department project?")
+    assert answer.refused and answer.answer.startswith("The document does not cover this.")
+    assert "From the article" not in answer.answer
 
 
 @pytest.mark.parametrize("evidence_first, expected", [
@@ -117,10 +141,10 @@ def test_a_withdrawn_leak_is_never_quoted_over(make_advisor):
 
 # --- the rule never fires for the development sets' off-topic questions -----------------------
 def _quote(advisor, question: str, stage: int | None, topic: str | None):
-    from advisor.answering.evidence import key_fact
+    from advisor.answering.evidence import fact_for_question
     from advisor.conversation.topics import BY_KEY
 
-    fact = key_fact(advisor.stage_book, stage, topic)
+    fact = fact_for_question(advisor.stage_book, question, stage, topic)
     section = fact.section if fact else (BY_KEY[topic].section if topic in BY_KEY else None)
     retrieval = advisor.retriever.retrieve(question)
     sources = [p.chunk for p in retrieval.passages]

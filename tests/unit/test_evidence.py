@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.answering.evidence import key_fact
+from advisor.answering.evidence import fact_for_question, key_fact
 from advisor.knowledge.stages import load_stage_book
 from advisor.settings import Settings
 
@@ -66,3 +66,29 @@ def test_english_questions_get_the_stage_books_english(book):
 @pytest.mark.parametrize("stage, topic", [(None, None), (None, "culture"), (3, None), (6, "goal")])
 def test_no_fact_without_a_stage_and_a_topic(book, stage, topic):
     assert key_fact(book, stage, topic) is None
+
+
+def test_a_question_on_risks_gets_the_risks_not_the_rules(book):
+    assert "知识产权" in key_fact(book, 5, "cautions", "和上下游企业一起打造平台会遇到哪些问题?").zh
+    assert "intellectual property" in key_fact(book, 5, "cautions", "What risks come up when we co-develop AI?").en
+    assert "开源模型" in key_fact(book, 5, "cautions").zh  # asked plainly: the first of its cautions
+
+
+@pytest.mark.parametrize("question, stage, topic, expected_stage, words", [
+    ("我们已经有几个跨部门AI项目的成功案例了,下一步该往哪个方向发展?", None, "transition", 3, "公司战略"),
+    ("In the stage where we start small cross-team AI projects, what is the company trying to achieve?",
+     None, "goal", 3, "跨部门"),
+    ("阶段二的团队能开始跨部门项目了吗?要看哪些KPI?", 2, "kpis", 2, "团队"),  # a stage named wins
+])
+def test_a_fact_for_the_stage_a_question_names_or_describes(book, question, stage, topic, expected_stage, words):
+    fact = fact_for_question(book, question, stage, topic)
+    assert fact.stage == expected_stage and words in fact.zh
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("我们已经有几个跨部门AI项目的成功案例了", None),  # no topic asked
+    ("How do we move on to cross-department projects?", "transition"),  # the stage is where it is going
+    ("怎么提高团队效率?", "kpis"),  # no stage named or described
+])
+def test_no_fact_without_a_stage_the_question_is_in(book, question, topic):
+    assert fact_for_question(book, question, None, topic) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.retrieval.query import detect_language, detect_stage, stage_by_content
+from advisor.retrieval.query import detect_language, detect_stage, stage_by_content, stage_described_as_current
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,19 @@ def test_no_stage_named(question):
 ])
 def test_the_stage_a_question_describes_by_its_content(text, stage):
     assert stage_by_content(text) == stage
+
+
+@pytest.mark.parametrize(("text", "moving_on", "stage"), [
+    ("我们已经有几个跨部门AI项目的成功案例了,下一步该往哪个方向发展?", True, 3),
+    ("How do we know we're ready to move from individual AI use to team workflows?", True, 1),
+    ("什么时候可以从部门内协作进入跨部门项目?", True, 2),
+    ("How do we move on to cross-department projects?", True, None),  # only the destination
+    ("What budget do we need to build our own models?", False, 4),
+    ("Our staff are still learning AI tools on their own. What culture should we build?", False, 1),
+    ("老板刚决定带头用AI工具,这个阶段大概要多久?", False, 1),
+    ("What KPIs should we hit before starting cross-department projects?", False, None),  # not there yet
+    ("跨部门项目之前要做好哪些准备?", False, None),
+    ("How do I fine-tune Llama 3 on our own GPUs?", False, None),  # "our own" GPUs is no stage
+])
+def test_the_stage_a_question_describes_as_the_companys_own(text, moving_on, stage):
+    assert stage_described_as_current(text, moving_on) == stage

@@ -105,3 +105,19 @@ def test_a_project_period_is_not_a_stage_duration_and_cost_cutting_is_a_kpi():
     assert detect_topic("How long does stage 4 take?") == "duration"
     assert detect_topic("How much cost reduction should stage 4 bring?") == "kpis"
     assert detect_topic("What does stage 3 cost?") == "budget"
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("What cost saving or efficiency gain should our first cross-department AI project deliver?", "kpis"),
+    ("Which numbers tell us this team-level phase has succeeded?", "kpis"),
+    ("按第二阶段的标准算达标了吗?", "kpis"),
+    ("第一个跨部门项目成功以后,半年之内还要再完成几个跨部门项目?", "kpis"),
+    ("How do we tell we've outgrown the department-only phase, and what's the next move?", "transition"),
+    ("How do we keep customer data safe when we build our own AI models?", "data_security"),
+    ("客户数据又很敏感,文章建议怎么部署?", "data_security"),
+    ("和上下游企业一起打造行业AI平台,可能会遇到哪些问题?", "cautions"),
+    ("Give me some ideas for small in-department projects.", "examples"),
+    ("What's the end game of the last stage?", "goal"),
+])
+def test_the_topic_asked_in_other_words(question, topic):
+    assert detect_topic(question) == topic
