@@ -135,9 +135,9 @@ def fact_for_question(stage_book, question: str, stage: int | None, topic: str |
     shows the fact after the model's answer rather than before it, and never in place of
     an answer the model declined (see :meth:`AnswerChain.stream`). Of the 39
     tuning questions that get a fact this way, 38 ask about that stage; the other is
-    off the article (when SaaS tools pay for themselves), where the chain only quotes
-    if retrieval finds the question covered. A stage described as the destination
-    ("ready to move from individual use to team workflows") does not count.
+    off the article (when SaaS tools pay for themselves), where the fact can only follow
+    an answer the model gave anyway. A stage described as the destination ("ready to
+    move from individual use to team workflows") does not count.
     """
     if stage is None and topic is not None:
         stage = stage_described_as_current(question, moving_on=topic == "transition")

@@ -5,9 +5,10 @@ Chinese quotes it gives in parentheses (see :mod:`advisor.answering.grounding`).
 answer that fails is never shown as advice, and never silently dropped either: the
 article's own sentence takes its place. That is the key fact streamed first when the
 question's stage and topic selected one (see :mod:`advisor.answering.evidence`), else
-the key sentence of the passage plainly on point (see :mod:`advisor.answering.unsure`). The same sentence answers when the model
-says the passages do not cover a question one of them plainly answers. Only with no
-such passage is the answer withdrawn or declined, as before.
+the key sentence of the passage plainly on point (see :mod:`advisor.answering.unsure`).
+The same sentence answers when the model says the passages do not cover a question one
+of them plainly answers. Only with no such passage is the answer withdrawn or declined,
+as before.
 
 Answers the output guard withdrew (a leak, an obeyed injection) never come here: that
 decision stands, whatever a passage holds.

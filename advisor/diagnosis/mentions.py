@@ -452,7 +452,7 @@ MOST = _any(r"大部分", r"大多数", r"多数", r"全员", r"普遍", r"基�
             r"\bevery\b", r"company[- ]wide", r"across the (?:company|board)", r"majority")
 """Words that speak of most of the staff; "two designers use Midjourney" is a start, not "most staff"."""
 
-PLANNED = _any(r"商量", r"计划", r"打算", r"准备", r"筹划", r"出方案", r"考虑", r"想做", r"想(?:装|上|用|搞|弄|建|试|把|让)",
+PLANNED = _any(r"商量", r"计划", r"打算", r"准备", r"筹划", r"出方案", r"考虑", r"想(?:做|装|上|用|搞|弄|建|试|把|让)",
                r"提过", r"提议", r"建议过", r"下一步", r"(?<![-\w])plan", r"going to", r"\bproposed\b", r"\bsuggested\b", r"\bfloated\b",
                r"\bwill\b", r"\bnext\b", r"consider", r"thinking (?:about|of)", r"on the (?:list|drawing board)",
                r"\bwant to\b", r"would like", r"聊过", r"谈过", r"talked (?:to \w+ )?about", r"talking (?:to \w+ )?about",
