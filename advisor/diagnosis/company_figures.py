@@ -18,7 +18,8 @@ _EN_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "se
              "seventeen": 17, "eighteen": 18, "nineteen": 19}
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
             "ninety": 90}
-_FRACTIONS = {"a fifth": 20, "one fifth": 20, "a quarter": 25, "one quarter": 25, "a third": 33, "one third": 33,
+_FRACTIONS = {"a tenth": 10, "one tenth": 10, "an eighth": 12, "one eighth": 12, "a sixth": 17, "one sixth": 17,
+              "a fifth": 20, "one fifth": 20, "a quarter": 25, "one quarter": 25, "a third": 33, "one third": 33,
               "half": 50, "two thirds": 67, "three quarters": 75, "一半": 50, "三分之一": 33, "四分之一": 25,
               "五分之一": 20, "翻倍": 100, "翻了一番": 100, "doubled": 100, "double": 100}
 
@@ -33,10 +34,15 @@ _PERCENT = re.compile(
     r"|百分之(?P<zh_pct>" + _ZH_NUMBER + r"|\d+(?:\.\d+)?)"
     # "提了二十二个点": points, as managers say a percentage aloud.
     r"|(?P<points>" + _ZH_NUMBER + r"|\d+(?:\.\d+)?)\s*个(?:百分)?点(?![子心钟])"
-    r"|(?P<tenths>[一二两三四五六七八九]|\d)(?:\s*(?:-|到|至)\s*[一二两三四五六七八九\d])?\s*成(?![本功立长为果熟员交绩品型都])"
+    # "两成" is 20%, "一成六" 16%: a digit after 成 is the next place.
+    r"|(?P<tenths>[一二两三四五六七八九]|\d)(?:\s*(?:-|到|至)\s*[一二两三四五六七八九\d])?\s*成"
+    r"(?P<hundredths>[一二三四五六七八九](?![个项名位家人次倍年月天]))?(?![本功立长为果熟员交绩品型都])"
     r"|\b(?P<en_pct>" + _EN_NUMBER + r")\s*(?:percent|per cent)\b"
     r"|(?P<out_of>\d+)\s*(?:out of|of (?:the |our |all )?|/|in)\s*(?P<total>\d+)\b(?!\s*(?:%|percent|years?|months?))"
     r"|(?P<zh_total>\d+)\s*(?:个人|人|位)?(?:里|中)(?:有)?\s*(?P<zh_part>\d+)\s*(?:个|位|人)"
+    # "nine in ten", "eight out of 10": a share said in words.
+    r"|\b(?P<word_part>" + _EN_NUMBER + r")\s+(?:out of|in)\s+(?P<word_total>" + _EN_NUMBER + r"|\d+)\b"
+    r"(?!\s*(?:%|percent|years?|months?|weeks?|days?))"
     r"|(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")",
     re.I,
 )
@@ -83,6 +89,11 @@ def _count(text: str) -> float | None:
 
 def percentages(text: str) -> list[float]:
     """Every percentage ``text`` states, in order; a range counts by its lower end."""
+    return [value for value, _ in percentages_at(text)]
+
+
+def percentages_at(text: str) -> list[tuple[float, int]]:
+    """Every percentage ``text`` states, with where it starts."""
     found = []
     for m in _PERCENT.finditer(text):
         if m.group("digits"):
@@ -90,19 +101,22 @@ def percentages(text: str) -> list[float]:
         elif m.group("zh_pct") or m.group("points"):
             value = _zh_value(m.group("zh_pct") or m.group("points"))
         elif m.group("tenths"):
-            value = 10 * _zh_value(m.group("tenths"))
+            value = 10 * _zh_value(m.group("tenths")) + (_zh_value(m.group("hundredths")) if m.group("hundredths") else 0)
         elif m.group("en_pct"):
             value = _en_value(m.group("en_pct"))
         elif m.group("out_of"):
             part, total = float(m.group("out_of")), float(m.group("total"))
             value = 100 * part / total if 0 < part <= total else None
+        elif m.group("word_part"):
+            part, total = _en_value(m.group("word_part")), _count(m.group("word_total"))
+            value = 100 * part / total if part and total and 0 < part <= total else None
         elif m.group("zh_total"):
             part, total = float(m.group("zh_part")), float(m.group("zh_total"))
             value = 100 * part / total if 0 < part <= total else None
         else:
             value = float(_FRACTIONS[m.group("fraction").lower()])
         if value is not None and 0 <= value <= 1000:
-            found.append(value)
+            found.append((value, m.start()))
     return found
 
 

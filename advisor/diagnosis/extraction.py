@@ -33,7 +33,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from advisor.diagnosis.company_figures import measured, more_projects, percentages
+from advisor.diagnosis.company_figures import measured, more_projects, percentages, percentages_at
 from advisor.diagnosis.mentions import (
     CRITERIA,
     MOST,
@@ -42,10 +42,12 @@ from advisor.diagnosis.mentions import (
     affirms,
     denies,
     evidence_text,
+    given_up,
     mentions,
     plainly_denies,
     speaks_of,
     statements,
+    subject_of,
 )
 from advisor.diagnosis.questionnaire import Answer, Question, Questionnaire
 from advisor.diagnosis.scoring import is_met
@@ -92,6 +94,17 @@ ANSWER_SCHEMA = {
     "properties": {"answer": {"type": "string", "enum": list(ANSWERS)}},
     "required": ["answer"],
 }
+
+
+def _nearest(figures: list[tuple[float, int]], text: str, criterion_id: str) -> float:
+    """Of several figures in one statement, the one nearest the words of the criterion
+    ("21% faster, and nine in ten of them said they were satisfied": 90 for satisfaction)."""
+    if len(figures) == 1:
+        return figures[0][0]
+    anchors = [m.start() for m in subject_of(criterion_id).finditer(text)]
+    if not anchors:
+        return figures[0][0]
+    return min(figures, key=lambda figure: min(abs(figure[1] - a) for a in anchors))[0]
 
 
 class ProfileError(AdvisorError, ValueError):
@@ -247,9 +260,9 @@ class ProfileReader:
             counts = [(c, s) for c, s in counts if c is not None]
             return max(counts, key=lambda pair: pair[0]) if counts else None
         for statement in spoken:
-            found_here = percentages(statement.text) if measured(statement.text) else []
+            found_here = percentages_at(statement.text) if measured(statement.text) else []
             if found_here:
-                return found_here[0], statement
+                return _nearest(found_here, statement.text, question.id), statement
         # The figure may stand in a clause of its own ("…cost per case down about 30%"),
         # in the same sentence or the next: taken when that clause speaks of nothing else.
         for statement in spoken:
@@ -282,6 +295,11 @@ class ProfileReader:
             return ExtractedAnswer(question.id, "yes" if met else "partly", statement.text, number,
                                    basis="figure"), False
         denial = next((s for s in spoken if plainly_denies(s, question.id)), None)
+        if denial is None:
+            # Tried and given up, when that is all the description says of it.
+            stopped = next((s for s in spoken if given_up(s)), None)
+            if stopped is not None and all(s.sentence == stopped.sentence for s in spoken):
+                denial = stopped
         if denial is not None and not any(percentages(s.text) for s in spoken):
             return ExtractedAnswer(question.id, "no", denial.text, note="said plainly", basis="stated"), False
         plain = next((s for s in spoken if affirms(s, question.id)), None)

@@ -142,7 +142,8 @@ TEAM = _any(
     # "X部" is a department, but 内部, 全部, 外部 are "internal", "all", "external".
     r"团队", r"部门", r"小组", r"组里", r"科室", r"部里", r"(?<![跨])[^\s,\uff0c。]{0,3}[^\s,\uff0c。内外全局大细头底顶]部(?![门分])", r"班组", r"车间", r"中心", r"(?<![组])组(?![织成合建件装])", r"几个人", r"[两三四五六七八九十\d]+个(?:人|同事)",
     r"\bteams?\b", r"department", r"\b(?:two|three|four|five|six|several|a few|a couple of) (?:of (?:us|them|our) )?"
-    r"(?!(?:months|weeks|years|days|hours|minutes|times|projects|tools|models|percent|more|others)\b)\w+s\b", r"\bdept\b", r"\bgroup\b", r"\bsquad\b", r"\b(?:business|the|our|a|each|one) unit\b", r"\bdesk\b", r"\boffice\b",
+    r"(?!(?:months|weeks|years|days|hours|minutes|times|projects|tools|models|percent|more|others)\b)\w+s\b", r"\bdept\b", r"\bgroup\b", r"\bsquad\b", r"\b(?:business|the|our|a|each|one) unit\b", r"\bdesk\b",
+    r"\boffice\b(?! (?:manager|administrator|assistant|junior)s?\b)",  # the office team, not the office manager
 )
 PROJECT = _any(r"项目", r"一起", r"合作", r"协作", r"共同", r"试点", r"牵头", r"做了个", r"搞了个", r"\bprojects?\b", r"together",
                r"jointly", r"pilot", r"as a group", r"campaign", r"using AI", r"with AI", r"initiative",
@@ -207,6 +208,8 @@ NEW_THING = _any(
     r"新产品", r"新服务", r"新业务", r"新的.{0,8}(?:服务|产品|业务)", r"产品", r"服务", r"平台", r"应用", r"小程序", r"玩具",
     r"\bproducts?\b", r"\bservices?\b", r"\bbusiness\b", r"offering", r"\bapp\b", r"platform", r"tool for (?:our )?(?:customers|clients)",
     r"一款", r"subscription", r"membership", r"(?:some|any)thing new", r"新东西",
+    # "we launched an AI trip-planner for schools": whatever was launched is the new thing.
+    r"\blaunch(?:ed|es|ing)?\s+(?:an?|our|the|its)\s+(?:new\s+)?[\w-]+",
 )
 PARTNERS = _any(
     r"供应商", r"上下游", r"上游", r"下游", r"合作伙伴", r"伙伴", r"生态", r"同行", r"主机厂", r"跨行业", r"联盟", r"经销商",
@@ -215,6 +218,10 @@ PARTNERS = _any(
     r"consortium", r"industry peers", r"team(?:ed)? up with", r"together with (?:the|an?) (?:\w+ ){0,3}"
     r"(?:company|firm|maker|manufacturer|vendor|lab|university|council)", r"distributor", r"university", r"alliance", r"together with (?:our |a |two |three )?"
     r"(?:customers|clients|suppliers|vendors|distributors|competitors|companies)", r"vendors?",
+    # "a shared model with two hotel chains and a ticketing firm": other companies.
+    r"\bwith (?:two|three|four|several|a few|some|other|an?) (?:[\w-]+ ){0,2}(?:chains?|firms?|compan(?:y|ies)|insurers?|banks?"
+    r"|retailers?|brands?|hospitals?|groups?|co-?ops?|cooperatives?|manufacturers?|makers?)\b",
+    r"\bshared (?:[\w-]+ ){0,2}(?:model|platform|system)\b",
 )
 MARKET_FIT = _any(
     r"\bPMF\b", r"产品市场匹配", r"市场认可", r"付费", r"续约", r"续费", r"复购", r"卖得", r"签约",
@@ -282,7 +289,8 @@ class _Rule:
 # Processes joined up with AI: a gain in the same sentence is the whole operation's.
 JOINED_UP = _any(r"流程打通", r"打通", r"整合", r"一体化", r"全流程", r"端到端", r"串起来", r"串联", r"联通", r"integrat",
                  r"end[- ]to[- ]end", r"\bconnected\b", r"wired (?:in)?to", r"hooked (?:up|in)to", r"plugged into", r"unified",
-                 r"\ball (?:our |the )?(?:business )?process", r"\bt(?:ie|ies|ied|ying)\b[^.;!?]{0,60}\btogether\b")
+                 r"\ball (?:our |the )?(?:business )?process", r"\bt(?:ie|ies|ied|ying)\b[^.;!?]{0,60}\btogether\b",
+                 r"\bjoin(?:ed|ing|s)?[- ]up\b")
 
 # "这事我挺满意的", "which I was happy with": the manager's own view, not the team's or the
 # customers' (which the criteria measure).
@@ -424,6 +432,27 @@ def _leader_refuses(sentence: str) -> bool:
                for m in _LEADER_REFUSES.finditer(sentence))
 
 
+# "We had a go at a group project, but it kept failing and we stopped after a month",
+# "试过一阵,后来停了": tried, then given up, is not done.
+_TRIED = _any(r"\bhad a go\b", r"\btried\b", r"\btrial(?:l)?ed\b", r"\btested\b", r"\bexperimented\b", r"\bpiloted\b",
+              r"试过", r"试了", r"试用", r"尝试")
+_GIVEN_UP = _any(r"\bstopped\b", r"\bdropped\b", r"\bgave up\b", r"\bgiven up\b", r"\babandoned\b", r"\bscrapped\b",
+                 r"\bshelved\b", r"\bditched\b", r"\bbinned\b", r"pulled the plug", r"停了", r"停掉", r"停用", r"放弃",
+                 r"没再", r"不了了之", r"搁置", r"黄了", r"作罢")
+_TAKEN_UP_AGAIN = _any(r"\brestart", r"\bresum", r"\bagain\b", r"\bback on\b", r"重新", r"又(?:开始|做|搞|用)")
+
+
+def given_up(statement: Statement) -> bool:
+    """Whether ``statement`` tells of something tried and then given up, in its sentence
+    (the giving up after the statement, and nothing taken up again after that)."""
+    sentence = statement.sentence
+    start = sentence.find(statement.text)
+    stop = _GIVEN_UP.search(sentence, max(start, 0))
+    if start < 0 or stop is None or not _TRIED.search(sentence[:stop.start()]):
+        return False
+    return not _TAKEN_UP_AGAIN.search(sentence, stop.end())
+
+
 def plainly_denies(statement: Statement, criterion_id: str) -> bool:
     """Whether ``statement`` plainly says ``criterion_id`` was never even begun (or, for
     the leader, that the leader refuses AI)."""
@@ -463,3 +492,8 @@ PLANNED = _any(r"商量", r"计划", r"打算", r"准备", r"筹划", r"出方�
 def denies(text: str) -> bool:
     """Whether ``text`` has a negation or reversal cue."""
     return bool(NEGATION.search(text))
+
+
+def subject_of(criterion_id: str) -> re.Pattern[str]:
+    """The words a statement about ``criterion_id`` speaks of first (its first rule's subject)."""
+    return _RULES[criterion_id][0].subject

@@ -58,6 +58,22 @@ def test_figures_in_words_are_read(questionnaire, profile, expected):
     assert extraction.answers["personal_efficiency_gain"].number == expected
 
 
+def test_of_two_figures_in_a_statement_the_one_by_the_criterions_words_counts(questionnaire):
+    extraction, _ = read(questionnaire, "Our sales team ran a joint AI project on quotes, 21% faster, "
+                                        "and nine in ten of them said they were satisfied.",
+                         *[reply("yes")] * 4)  # what the figures do not settle
+    assert extraction.answers["team_collaboration_satisfaction"].number == 90.0
+    assert extraction.answers["team_project_efficiency"].number == 21.0
+
+
+def test_a_team_project_tried_and_given_up_is_a_no_without_the_model(questionnaire):
+    extraction, model = read(questionnaire, "We had a go at getting the growing team to use an AI forecast "
+                                            "add-on together as a group, but it kept failing and we stopped "
+                                            "after a month.")
+    project = extraction.answers["team_ai_project"]
+    assert (project.answer, project.basis, model.history) == ("no", "stated", [])
+
+
 def test_a_goal_is_no_measured_figure(questionnaire):
     extraction, model = read(questionnaire, "We hope AI will raise personal productivity by 30% next year.",
                              reply("unknown"))

@@ -178,6 +178,9 @@ def test_a_local_model_only_proposed_or_wanted_is_not_said_plainly(text, plainly
     ("19 of the 20 said they were happy", [95.0]), ("20个人里有19个满意", [95.0]),
     ("maybe a 5-8% gain", [5.0]), ("成本降了不少", []), ("完成了两个项目", []), ("doubled", [100.0]),
     ("团队效率提了二十二个点", [22.0]), ("提了15个百分点", [15.0]), ("有三个点子", []),
+    ("个人效率高了一成六", [16.0]), ("满意度八成五", [85.0]), ("两成三个部门都用上了", [20.0]),
+    ("took roughly a sixth off our costs", [17.0]), ("about a tenth quicker", [10.0]),
+    ("nine in ten of them said they were satisfied", [90.0]), ("one in five years", []),
 ])
 def test_percentages_in_digits_and_in_words(text, expected):
     assert percentages(text) == expected
@@ -196,3 +199,27 @@ def test_goals_and_denials_are_told_apart():
     assert not measured("目标是提升20%") and not measured("We hope to save 30%") and measured("We saved 30%")
     assert measured("we launched an AI ration-planning app; it cut costs 20%")  # "-planning" is no plan
     assert denies("Nobody has started another one") and denies("还没推出") and not denies("不少人在用")
+
+
+@pytest.mark.parametrize("text, given_up", [
+    ("We had a go at a group AI project, but it kept failing and we stopped after a month.", True),
+    ("仓库组试过一起用AI排班,用了两周就停了。", True),
+    ("We tried a joint project, dropped it, then restarted it in spring.", False),  # taken up again
+    ("We stopped paying for Jasper and tried Claude instead.", False),  # the stop came first
+    ("The team tried an AI scheduling tool together and it works well.", False),
+])
+def test_something_tried_and_given_up(text, given_up):
+    from advisor.diagnosis.mentions import given_up as gave_up
+
+    assert gave_up(statements(text)[0]) is given_up
+
+
+@pytest.mark.parametrize("text, criterion, spoken", [
+    ("Our office manager got the packing people using ChatGPT with AI built in.", "team_ai_project", False),
+    ("The office did a joint AI project on invoices.", "team_ai_project", True),
+    ("Costs are down 22% since we joined up the planning.", "integrated_efficiency_gain", True),
+    ("We launched an AI trip-planner for schools last year.", "ai_new_offering", True),
+    ("We're building a shared group-travel model with two hotel chains.", "ecosystem_partners", True),
+])
+def test_more_ways_a_criterion_is_spoken_of(text, criterion, spoken):
+    assert any(speaks_of(s, criterion) for s in statements(text)) is spoken
