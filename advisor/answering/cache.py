@@ -74,8 +74,15 @@ def question_signature(question: str) -> str:
     """What a question asks, beyond its wording: two questions whose signatures differ
     are never taken for each other, however close their words ("阶段三需要多长时间?" and
     "阶段四需要多长时间?" differ only in the stage)."""
+    from advisor.retrieval.general_points import general_point
     from advisor.conversation.topics import detect_topic
-    from advisor.retrieval.query import detect_language, detect_stage, stage_by_content, stage_described_as_current
+    from advisor.retrieval.query import (
+        detect_language,
+        detect_stage,
+        stage_by_content,
+        stage_described_as_current,
+        stages_named,
+    )
 
     question = unicodedata.normalize("NFKC", question)  # "阶段３" is "阶段3"
     stage = detect_stage(question)
@@ -83,10 +90,14 @@ def question_signature(question: str) -> str:
     parts = {
         "language": detect_language(question),
         "stage": stage,
+        # A question comparing stages is not the question on its first one.
+        "stages": stages_named(question),
         "described": stage_by_content(question) if stage is None else None,
         # The stage whose fact follows the answer (see advisor.answering.evidence).
         "current": stage_described_as_current(question, topic == "transition") if stage is None else None,
         "topic": topic,
+        # The general point whose sentence follows the answer (see advisor.answering.evidence).
+        "point": general_point(question) if stage is None else None,
         "numbers": sorted(set(_NUMBER.findall(_STAGE_NUMBER.sub(" ", question)))),
         "negated": bool(_NEGATION.search(question)),
     }

@@ -135,8 +135,13 @@ class AnswerChain:
         retrieval: Retrieval = inputs["retrieval"]
         if not retrieval.covered:
             lang = retrieval.language
-            text = (f"{NOT_COVERED[lang]} {NOT_FOLLOWED[lang]}" if retrieval.reason == INSTRUCTION_REASON
-                    else f"{NOT_COVERED[lang]} {SCOPE_HINT[lang]}")
+            if retrieval.reason == INSTRUCTION_REASON:
+                hint = NOT_FOLLOWED[lang]
+            elif retrieval.outside is not None:
+                hint = retrieval.outside.line(lang)  # what the article does and does not hold
+            else:
+                hint = SCOPE_HINT[lang]
+            text = f"{NOT_COVERED[lang]} {hint}"
             return RunnableLambda(lambda _: AIMessageChunk(content=text))
         messages = inputs["prompt"]["messages"]
         return RunnableLambda(lambda _: messages) | self.chat_model
@@ -189,15 +194,19 @@ class AnswerChain:
                 prefill = chunk["prompt"]["prefill"]
                 prompt_tokens = chunk["prompt"]["tokens"]
                 sources = self._sources(retrieval, chunk["prompt"]["passages"])
-                if retrieval.reason == INSTRUCTION_REASON:
-                    fact = None  # nothing is quoted to a question that tells the advisor to drop its rules
-                elif fact is not None and fact.stage != retrieval.stage:
+                if retrieval.reason == INSTRUCTION_REASON or retrieval.outside is not None:
+                    # Nothing is quoted to a question that tells the advisor to drop its
+                    # rules, nor beside "the article gives no payback period".
+                    fact = None
+                elif fact is not None and (fact.stage is None or fact.stage != retrieval.stage):
                     # A stage the question only describes ("our first cross-department
-                    # project") is too little to answer on its own: an off-topic question
-                    # may describe one too. Its fact follows an answer the model gives.
+                    # project"), or a general point it speaks of ("hiring"), is too little
+                    # to answer on its own: an off-topic question may describe one too.
+                    # Its fact follows an answer the model gives.
                     held, fact = fact, None
                 if fact is not None:
-                    sources = self._with_passage(sources, fact.label)
+                    for label in fact.labels:
+                        sources = self._with_passage(sources, label)
                 sections_by_label = {squash(s.label): s.section for s in sources}
                 yield AnswerEvent("sources", sources=sources)
                 if fact is not None:
@@ -277,7 +286,8 @@ class AnswerChain:
                 line = held.line(retrieval.language)
                 yield AnswerEvent("token", text=f"\n\n{line}")
                 text = f"{text}\n\n{line}"
-                sources = self._with_passage(sources, held.label)
+                for label in held.labels:
+                    sources = self._with_passage(sources, label)
         if quoted and problem is None:
             if refused and text.strip() and retrieval.covered:
                 yield AnswerEvent("retract", text=quoted)  # drop "not covered": the quote answers

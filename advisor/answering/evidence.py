@@ -7,17 +7,20 @@ call; for an English question it is the stage book's faithful English rendering.
 stands in for the model where the model falls short: when the model says the passages
 do not cover a question they do, or writes a figure the passages do not hold, the answer
 is the quoted fact rather than a refusal. A question that only describes its stage ("our
-first cross-department project") gets the same fact after the model's answer instead.
+first cross-department project") gets the same fact after the model's answer instead,
+and so does a question on one of the article's general points (its principles, its
+introduction, its conclusion).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from advisor.knowledge.chunks import STAGE_NAMES_ZH
+from advisor.retrieval.general_points import general_point, point_item
+from advisor.knowledge.chunks import STAGE_DOCUMENT_SOURCE, STAGE_NAMES_ZH
 from advisor.knowledge.stage_document import SECTIONS
-from advisor.retrieval.query import stage_described_as_current
+from advisor.retrieval.query import stage_by_content, stage_described_as_current, stages_named
 
 LEAD = {"zh": "文档原文:", "en": "From the article: "}
 MAX_ITEMS = 4  # a list (actions, KPIs) is quoted up to this many items
@@ -25,21 +28,33 @@ MAX_ITEMS = 4  # a list (actions, KPIs) is quoted up to this many items
 
 @dataclass(frozen=True)
 class KeyFact:
-    """A fact of one stage, in both languages, with the label of its passage."""
+    """A fact of one stage (or, with ``stage`` None, one of the article's general
+    points), in both languages, with the label of its passage."""
 
-    stage: int
+    stage: int | None
     section: str
     zh: str
     en: str
+    # The same topic's facts of the other stages a question compares ("阶段四和阶段五的
+    # 项目周期分别多长?"), quoted after this one.
+    also: tuple[KeyFact, ...] = ()
 
     @property
     def label(self) -> str:
-        return f"[{STAGE_NAMES_ZH[self.stage]} · {SECTIONS[self.section].zh}]"
+        where = STAGE_NAMES_ZH[self.stage] if self.stage else STAGE_DOCUMENT_SOURCE
+        return f"[{where} · {SECTIONS[self.section].zh}]"
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels of every passage the fact quotes."""
+        return (self.label, *(fact.label for fact in self.also))
 
     def line(self, language: str) -> str:
-        """The fact as the first line of an answer: lead, text, citation."""
+        """The fact as the first line of an answer: lead, text, citation (a line each for
+        the stages compared)."""
         lang = "zh" if language == "zh" else "en"
-        return f"{LEAD[lang]}{self.zh if lang == 'zh' else self.en} {self.label}"
+        own = f"{LEAD[lang]}{self.zh if lang == 'zh' else self.en} {self.label}"
+        return "\n".join([own, *(fact.line(language) for fact in self.also)])
 
 
 def _number(value: float) -> str:
@@ -139,6 +154,25 @@ def fact_for_question(stage_book, question: str, stage: int | None, topic: str |
     an answer the model gave anyway. A stage described as the destination ("ready to
     move from individual use to team workflows") does not count.
     """
+    named = stage
     if stage is None and topic is not None:
         stage = stage_described_as_current(question, moving_on=topic == "transition")
-    return key_fact(stage_book, stage, topic, question)
+    fact = key_fact(stage_book, stage, topic, question)
+    if fact is not None and named is not None:
+        others = [key_fact(stage_book, other, topic, question) for other in stages_named(question)[1:]]
+        if others := tuple(other for other in others if other is not None):
+            fact = replace(fact, also=others)
+    # A stage mentioned in passing ("不能一上来就自建模型?") does not make a question on
+    # no particular topic a question about that stage.
+    if fact is None and named is None and (topic is None or stage_by_content(question) is None):
+        fact = general_fact(stage_book, question)
+    return fact
+
+
+def general_fact(stage_book, question: str) -> KeyFact | None:
+    """The article's general point (a principle, its introduction or its conclusion)
+    that ``question``, about no stage, asks about (see
+    :mod:`advisor.retrieval.general_points`). The chain shows it after the model's
+    answer, as it does a described stage's fact: it is never the answer on its own."""
+    item = point_item(stage_book, general_point(question))
+    return None if item is None else KeyFact(None, item.section, item.zh, item.en)

@@ -29,7 +29,8 @@ def answer_complete(text: str) -> bool:
 
 
 def without_repeated_line(text: str) -> str | None:
-    """``text`` without its last line when that line repeats an earlier one word for word.
+    """``text`` without its last line when that line repeats an earlier one word for word
+    (a list item's number aside).
 
     A small model that has lost its place loops over the same bullets until the token
     limit (a minute on a CPU). The first repeat ends the answer; ``None`` means no repeat.
@@ -37,10 +38,18 @@ def without_repeated_line(text: str) -> str | None:
     if not text.endswith("\n"):
         return None
     lines = text.rstrip("\n").split("\n")
-    last = lines[-1].strip()
-    if len(last) < 8 or last not in (line.strip() for line in lines[:-1]):
+    last = _item_text(lines[-1])
+    if len(last) < 8 or last not in (_item_text(line) for line in lines[:-1]):
         return None
     return "\n".join(lines[:-1]) + "\n"
+
+
+# A list item's marker: "12. ", "3、", "- ", "● ", "(2) ". A loop numbers its repeats on.
+_ITEM_MARKER = re.compile(r"^\s*(?:\d{1,3}\s*[.、)）:]|[-*•●]|[(（]\d{1,3}[)）])\s*")
+
+
+def _item_text(line: str) -> str:
+    return _ITEM_MARKER.sub("", line).strip()
 
 
 _STAGE_LABEL = re.compile(r"\[\s*阶段([一二三四五])\s*·")

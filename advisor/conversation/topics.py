@@ -75,7 +75,7 @@ TOPICS: tuple[Topic, ...] = (
           "什么标志着可以从{stage}进入下一阶段?", "What marks the move from stage {n} to the next stage?"),
     Topic("data_security", "data_security",
           _re(r"数据安全|隐私|数据的?保护|保护.{0,8}数据|数据.{0,6}敏感|敏感.{0,4}数据|泄露|\b(?:data security|security|privacy|"
-              r"data protection|leak)|\bdata\b.{0,12}\bsafe\b"),
+              r"data protection|leak)|\bdata\b.{0,12}\b(?:safe|secure|protected)\b|\bprotect\w*\b.{0,30}\bdata\b"),
           "{stage}如何确保数据安全?", "How is data security ensured in stage {n}?"),
     Topic("cautions", "cautions",
           _re(r"注意|风险|避免|坑|合规|合法|遇到(?:哪些|什么)(?:问题|困难|挑战)|\b(?:cautions?|watch out|risks?|pitfalls?|avoid|careful|"
@@ -87,7 +87,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic("examples", "actions",
           _re(r"例子|举例|案例|比如|哪些(?:AI|大语言|垂直)?(?:工具|模型|应用)|什么工具|用什么|"
               r"\b(?:examples?|ideas?|for instance|such as|which (?:ai )?(?:tools|models|llms|apps)|"
-              r"what tools|use cases?)\b"),
+              r"what tools|use cases?|what (?:sorts?|kinds?|types?) of (?:\w+ )?(?:tasks|things|work|jobs|projects))\b"
+              r"|哪些(?:工作|事情|任务|场景)|什么(?:样的)?(?:工作|事情|任务|场景)"),
           "{stage}有哪些例子?", "What examples does the article give for stage {n}?"),
     Topic("goal", "goal",
           _re(r"目标|目的|为了什么|\b(?:goals?|objectives?|aims?|purpose|end ?game|achieve)\b|\babout\s*[?？]*\s*$"),

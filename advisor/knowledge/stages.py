@@ -179,6 +179,9 @@ class StageBook(_Model):
 
     stages: list[Stage]
     principles: list[Item] = Field(min_length=1)
+    # The introduction's and the conclusion's points: whom the article is for and where
+    # the five stages lead.
+    overview: list[Item] = []
     glossary: list[GlossaryEntry] = []
 
     @model_validator(mode="after")
@@ -196,10 +199,11 @@ class StageBook(_Model):
         raise KeyError(f"there is no stage {n}; the document has stages 1-5")
 
     def items(self) -> Iterator[Item | KPI]:
-        """Every quoted fact in the book: the stages' facts, then the principles."""
+        """Every quoted fact in the book: the stages' facts, the principles, the overview."""
         for stage in self.stages:
             yield from stage.items()
         yield from self.principles
+        yield from self.overview
 
     def criteria(self) -> Iterator[tuple[Stage, Criterion]]:
         """Every criterion for moving on, with its stage, in stage order."""

@@ -16,7 +16,9 @@ _NUM = r"(\d{1,2}|[一二三四五六七八九十])"
 _STAGE_PATTERNS = [
     re.compile(rf"第\s*{_NUM}\s*(?:个)?阶段"),
     # "阶段一般" means "a stage generally": 一 followed by these is a word, not a number.
-    re.compile(rf"阶段\s*{_NUM}(?![般样起直旦些致定切下点次同并])"),
+    # After a measure word or a determiner ("一个阶段一个阶段来", "这个阶段一个人"),
+    # 阶段 is "a stage", and the numeral belongs to what follows.
+    re.compile(rf"(?<![个这每各哪该此本])阶段\s*{_NUM}(?![般样起直旦些致定切下点次同并])"),
     re.compile(r"\b(?:stage|phase|level)\s*#?\s*(\d{1,2}|one|two|three|four|five|six|seven)\b", re.I),
     re.compile(r"\b(first|second|third|fourth|fifth|sixth)\s+(?:stage|phase)\b", re.I),
 ]
@@ -33,7 +35,7 @@ def detect_language(text: str) -> str:
     return "zh" if cjk and cjk >= latin_words else "en"
 
 
-_LAST_STAGE = re.compile(r"最后一个阶段|最后阶段|最高阶段|\b(?:last|final|highest)\s+stage\b", re.I)
+_LAST_STAGE = re.compile(r"最后(?:一|那|这)?个?阶段|最高(?:的|那个)?阶段|\b(?:last|final|highest)\s+stage\b", re.I)
 
 
 def detect_stage(text: str) -> int | None:
@@ -54,6 +56,24 @@ def detect_stage(text: str) -> int | None:
     return None
 
 
+def stages_named(text: str) -> list[int]:
+    """Every stage number a question names, in the order it names them ("阶段四和阶段五的
+    项目周期", "stage 3 vs stage 5"); the first is :func:`detect_stage`'s."""
+    found: list[tuple[int, int]] = []
+    for pattern in _STAGE_PATTERNS:
+        for match in pattern.finditer(text):
+            token = match.group(1).lower()
+            number = int(token) if token.isdigit() else _ZH_DIGITS.get(token) or _EN_NUMBERS.get(token)
+            if number is not None:
+                found.append((match.start(), number))
+    found += [(match.start(), 5) for match in _LAST_STAGE.finditer(text)]  # "the last stage"
+    ordered = [number for _, number in sorted(found)]
+    first = detect_stage(text)
+    if first is not None and ordered and ordered[0] != first:
+        ordered.insert(0, first)  # detect_stage's order of patterns decides which comes first
+    return list(dict.fromkeys(ordered))
+
+
 # A stage named by what happens in it rather than by its number: the article's own
 # words for each stage and how managers say them in English. Only a question that
 # speaks of exactly one stage this way counts; retrieval then favours that stage's
@@ -63,6 +83,7 @@ _STAGE_CONTENT = {
     1: r"领导带头|一把手|(?:老板|领导)(?:自己|亲自|.{0,6}带头)|个人(?:工作)?效率|个人(?:和|与|及)团队"
        r"|刚起步|起步阶段|刚开始(?:引入|用|使用|接触)"
        r"|\b(?:ceo|owner|boss|founder)s? (?:himself|herself|themselves|personally)\b"
+       r"|\b(?:ceo|owner|boss|founder)s?\b.{0,30}\bpersonally\b"
        r"|\bpersonal (?:productivity|efficiency)|\bindividual (?:ai )?(?:use|productivity|efficiency)"
        r"|\b(?:learn\w*|use|using|try\w*)\b.{0,25}\bon their own\b|\bby themselves\b",
     2: r"部门内|团队协作|团队工作流程|\bdepartment[- ]only\b|\bin[- ]department\b"
@@ -71,9 +92,11 @@ _STAGE_CONTENT = {
     3: r"跨部门|跨团队|\bcross[- ]?(?:department|team|functional)\w*",
     4: r"公司战略|核心业务|专属|自建|自有(?:AI)?(?:模型|应用)"
        r"|\b(?:own|company[- ]specific|custom|proprietary|in[- ]house) (?:ai )?(?:models?|llms?|capabilit\w+)"
+       r"|\bbuild(?:ing)? (?:your|our|its|their) own ai\b"
        r"|\bcore business|\b(?:company|corporate|business|our) strategy",
     5: r"生态|上下游|合作伙伴|联合研发|行业平台|平台型|颠覆|商业模式|\becosystem|\bpartners?\b"
-       r"|\bco-?develop\w*|\bjoint(?:ly)? (?:develop|r&d)|\bother companies\b|\bindustry platform"
+       r"|\bco-?develop\w*|\bco-?build\w*|\bco-?creat\w*|\bjoint(?:ly)? (?:develop|r&d)|\bother companies\b|\bindustry platform"
+       r"|\bsuppliers? and customers\b|\bcustomers? and suppliers\b|供应商和客户|客户和供应商"
        r"|\bdisruptive|\bbusiness model|\bproduct[- ]market fit|\bpmf\b",
 }
 _STAGE_CONTENT_PATTERNS = {stage: re.compile(p, re.I) for stage, p in _STAGE_CONTENT.items()}
@@ -105,3 +128,24 @@ def stage_described_as_current(text: str, moving_on: bool) -> int | None:
         parts = _DESTINATION.split(text)
         text = " ".join(parts[:-1]) if len(parts) > 1 else text
     return stage_by_content(text)
+
+
+# The parts of the article outside the five stages, named by how a reader refers to them
+# ("文章最后的哲学思考", "the closing advice", "the intro"). Such a question is about the
+# article even when it shares few words with it.
+_SECTION_NAMES = {
+    # "文章最后的建议", "作者的几条建议"; not "文章建议员工使用…", where 建议 is a verb.
+    "principles": r"哲学|商用的?(?:思考|建议)|(?:文章|文中|作者)?(?:最后|结尾)的?.{0,4}建议"
+                  r"|(?:文章|文中|作者)的.{0,4}建议"
+                  r"|\bphilosoph\w*|\bprinciples?\b|\b(?:closing|final|general|overall) (?:advice|recommendations?)\b",
+    "conclusion": r"结语|结尾|\bconclu\w*|\bclosing (?:words|remarks|paragraph|section)\b",
+    "introduction": r"引言|开头|开篇|\bintro(?:duction)?\b|\bopening (?:paragraph|section|lines?)\b",
+}
+_SECTION_NAME_PATTERNS = {section: re.compile(p, re.I) for section, p in _SECTION_NAMES.items()}
+
+
+def section_named(text: str) -> str | None:
+    """The one part of the article outside the stages a question names (``principles``,
+    ``conclusion`` or ``introduction``), or None when it names none or several."""
+    found = [section for section, pattern in _SECTION_NAME_PATTERNS.items() if pattern.search(text)]
+    return found[0] if len(found) == 1 else None

@@ -16,9 +16,11 @@ import numpy as np
 
 from advisor.knowledge.chunks import Chunk
 from advisor.retrieval.fusion import reciprocal_rank_fusion
+from advisor.retrieval.general_points import point_section
 from advisor.retrieval.index import PassageIndex
 from advisor.retrieval.keywords import Glossary, KeywordIndex, expand_chinese, tokenize
-from advisor.retrieval.query import detect_language, detect_stage, stage_by_content
+from advisor.retrieval.outside import Outside, outside_the_article
+from advisor.retrieval.query import detect_language, detect_stage, section_named, stage_by_content
 
 STAGE_COUNT = 5
 # A BM25 score above this means the question shares real terms with some passage. On
@@ -61,6 +63,9 @@ class Retrieval:
     reason: str = ""
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
+    # What the question asks for that the article does not hold, when it is that kind of
+    # question (see advisor.retrieval.outside); it is then declined with that said.
+    outside: Outside | None = None
 
 
 class Retriever:
@@ -109,6 +114,12 @@ class Retriever:
                              reason=f"the document describes five stages; it has no stage {stage}",
                              seconds=time.perf_counter() - started)
 
+        outside = outside_the_article(question)
+        if outside is not None:
+            return Retrieval(question, language, stage, [], False,
+                             reason=f"the document does not hold what the question asks for ({outside.kind})",
+                             seconds=time.perf_counter() - started, outside=outside)
+
         keywords = self._keyword_index()
         chunks = self.index.chunks
         query_vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
@@ -129,8 +140,23 @@ class Retriever:
         fused = reciprocal_rank_fusion([dense_ids, keyword_ids], weights=[1.0, self.keyword_weight])
         evidence_ids = [cid for cid, _ in fused[:k]]
         chosen = evidence_ids
-        described = stage_by_content(question) if stage is None else None
-        if described is not None:
+        named_section = section_named(question) if stage is None else None
+        # A part of the article named outright outweighs a stage mentioned in passing
+        # ("不能一上来就自建模型?文章的哲学思考里怎么解释?").
+        described = stage_by_content(question) if stage is None and named_section is None else None
+        if stage is None and described is None and named_section is None:
+            # A question on one of the article's general points ("Will AI replace our
+            # people?") is about the part of the article that makes it.
+            named_section = point_section(question)
+        if named_section is not None:
+            # Its passages are lifted as a described stage's are.
+            ids = [c.id for c in chunks if c.section == named_section]
+            in_section = sorted(self.index.similarities(query_vector, ids).items(), key=lambda kv: -kv[1])
+            similarity.update((cid, score) for cid, score in in_section if cid not in similarity)
+            fused = reciprocal_rank_fusion([dense_ids, keyword_ids, [cid for cid, _ in in_section]],
+                                           weights=[1.0, self.keyword_weight, STAGE_CONTENT_WEIGHT])
+            chosen = [cid for cid, _ in fused[:k]]
+        elif described is not None:
             staged = self.index.search(query_vector, pool, stage=described)
             similarity.update((c.id, score) for c, score in staged if c.id not in similarity)
             fused = reciprocal_rank_fusion([dense_ids, keyword_ids, [c.id for c, _ in staged]],
@@ -150,11 +176,12 @@ class Retriever:
         # stands out from the rest: on-topic questions peak, off-topic ones are flat.
         margin = best - self.index.mean_similarity(query_vector) if chunks else 0.0
         keyword_best = keyword_hits[0][1] if keyword_hits else 0.0
-        # A question that names one of the five stages, or shares real terms with a
-        # passage, is about the document unless the passages are flat for it.
-        evidence = keyword_best >= KEYWORD_EVIDENCE or stage is not None
+        # A question that names one of the five stages (or a part of the article outside
+        # them), or shares real terms with a passage, is about the document unless the
+        # passages are flat for it.
+        evidence = keyword_best >= KEYWORD_EVIDENCE or stage is not None or named_section is not None
         needed = self.keyword_threshold if evidence else self.threshold
-        if stage is not None:
+        if stage is not None or named_section is not None:
             needed = min(needed, STAGE_NAMED_MARGIN)
         if keyword_best >= STRONG_KEYWORD_EVIDENCE:
             needed = min(needed, STRONG_EVIDENCE_MARGIN)
@@ -166,5 +193,6 @@ class Retriever:
             question, language, stage, passages, covered, reason,
             seconds=time.perf_counter() - started,
             extra={"best_score": best, "margin": margin, "keyword_score": keyword_best,
-                   "keyword_terms": translated, "described_stage": described},
+                   "keyword_terms": translated, "described_stage": described,
+                   "named_section": named_section},
         )

@@ -43,12 +43,12 @@ EN_SAMPLE = [
     "en-example-cross-dept-projects",  # actions, stage 3: examples, not figures
     "en-principle-people",           # no stage: the principles
 ]
-# Questions the article does not cover, in both languages. The GPU server and the stock
-# price pass retrieval (they share cost and KPI words with the article), so only the
-# prompt's rule and the figure check decline them; the sixth stage does not exist; the
-# data-scientist count sounds like an adoption question.
+# Questions the article does not cover, in both languages. The Kimi seat price and the
+# stock price pass retrieval (they share tool, cost and KPI words with the article), so
+# only the prompt's rule and the figure check decline them; the sixth stage does not
+# exist; the data-scientist count sounds like an adoption question.
 OFF_TOPIC_SAMPLE = [
-    "off-gpu-server-cost",
+    "off-en-n46-kimi-pricing",
     "off-stock-price",
     "off-stage-six",
     "off-data-scientists-zh",

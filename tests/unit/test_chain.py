@@ -189,9 +189,9 @@ def test_the_quote_answers_a_question_retrieval_would_decline(make_advisor):
 
 def test_an_answer_with_invented_figures_is_withdrawn(make_advisor):
     # Retrieval covers it (through "cost"), but no passage is on point: nothing to quote.
-    advisor = make_advisor("A GPU server costs 27000 dollars, 480000 yuan with support [阶段三 · 项目执行].",
+    advisor = make_advisor("A AI server costs 27000 dollars, 480000 yuan with support [阶段三 · 项目执行].",
                            evidence_first=False)
-    events = list(advisor.stream("How much does a GPU server cost?"))
+    events = list(advisor.stream("How much does a AI server cost?"))
     kinds = [e.kind for e in events]
     assert "retract" in kinds and kinds.index("retract") == len(kinds) - 2
     answer = events[-1].answer
@@ -229,3 +229,7 @@ def test_a_repeated_line_ends_the_answer_without_the_repeat():
     assert without_repeated_line("● 个人工作效率提升15%-20%。\n● 个人工作效率提") is None  # line not finished
     assert without_repeated_line("- a\n- a\n") is None  # short lines (list markers) may repeat
     assert without_repeated_line("第一行内容很长很长。\n第二行内容也很长。\n") is None
+    # A loop that numbers its repeats on is a loop all the same.
+    numbered = "根据文档:\n1. 提交服务投诉等文件。\n2. 提交服务合同等文件。\n3. 提交服务投诉等文件。\n"
+    assert without_repeated_line(numbered) == "根据文档:\n1. 提交服务投诉等文件。\n2. 提交服务合同等文件。\n"
+    assert without_repeated_line("1. 第一步先做这件事情。\n2. 第二步再做那件事情。\n") is None

@@ -77,11 +77,11 @@ def test_the_articles_budget_in_the_models_words_stands(make_advisor, evidence_f
 
 
 @pytest.mark.parametrize("reply", ["The document does not cover this.",
-                                   "A GPU server costs about 30000 yuan [阶段三 · 项目执行]."])
+                                   "A AI server costs about 30000 yuan [阶段三 · 项目执行]."])
 def test_a_stage_only_described_is_never_quoted_in_place_of_a_declined_answer(make_advisor, reply):
     # Retrieval finds this covered (it describes the first cross-department project), and
     # the stage book has that stage's budget: but the question is off the article.
-    _, answer = run(make_advisor(reply), "How much does a GPU server cost for our first cross-department project?")
+    _, answer = run(make_advisor(reply), "How much does a AI server cost for our first cross-department project?")
     assert answer.refused and answer.answer.startswith("The document does not cover this.")
     assert "From the article" not in answer.answer
 
@@ -119,9 +119,9 @@ def test_without_the_stage_book_an_english_quote_gives_the_chinese_sentence(make
 
 
 @pytest.mark.parametrize("question, reply", [
-    ("How much does a GPU server cost?", "The document does not cover this."),
+    ("How much does a AI server cost?", "The document does not cover this."),
     ("What will Tencent's stock price be next week?", "The document does not cover this."),
-    ("How much does a GPU server cost?", "A GPU server costs about 30000 yuan [阶段三 · 项目执行]."),
+    ("How much does a AI server cost?", "A AI server costs about 30000 yuan [阶段三 · 项目执行]."),
     # No figure to catch, but a Chinese "quote" the passages never held.
     ("What will Tencent's stock price be next week?",
      "According to the document, Tencent's stock price will rise next week (股票价格将在下周上涨) [阶段四 · 项目执行]."),
@@ -142,8 +142,11 @@ def test_a_withdrawn_leak_is_never_quoted_over(make_advisor):
 # --- the rule never fires for the development sets' off-topic questions -----------------------
 def _quote(advisor, question: str, stage: int | None, topic: str | None):
     from advisor.answering.evidence import fact_for_question
+    from advisor.answering.guard import overrides_rules
     from advisor.conversation.topics import BY_KEY
 
+    if overrides_rules(question):
+        return None  # the chain declines it before retrieval: no passage, no quote
     fact = fact_for_question(advisor.stage_book, question, stage, topic)
     section = fact.section if fact else (BY_KEY[topic].section if topic in BY_KEY else None)
     retrieval = advisor.retriever.retrieve(question)
@@ -181,3 +184,25 @@ def test_no_off_topic_final_turn_of_the_conversation_set_gets_a_quote(make_advis
             advisor.ask(turn, conversation)
         resolution = resolve(case.final_turn, conversation)
         assert _quote(advisor, resolution.question, resolution.stage, resolution.topic) is None, case.id
+
+
+# --- a general point's sentence follows the answer, never replaces a declined one ------------
+def test_a_general_points_sentence_follows_the_models_answer(make_advisor):
+    reply = "根据文档,AI应增强而非取代人的能力 [stage_document · AI 商用的哲学思考与建议]。"
+    events, answer = run(make_advisor(reply), "AI会不会取代我们的员工?")
+    assert answer.answer.startswith(reply) and not answer.refused
+    assert answer.answer.endswith("[stage_document · AI 商用的哲学思考与建议]")
+    assert "文档原文:强调人的核心作用" in answer.answer
+    assert "".join(e.text for e in events if e.kind == "token") == answer.answer
+
+
+def test_a_general_point_is_never_quoted_in_place_of_a_declined_answer(make_advisor):
+    _, answer = run(make_advisor("文档没有涉及这个问题。"), "实施AI要招多少个人才?")
+    assert answer.refused and "文档原文" not in answer.answer
+
+
+def test_a_question_comparing_two_stages_quotes_both_and_shows_both_passages(make_advisor):
+    _, answer = run(make_advisor("根据文档,阶段四的项目周期建议4-8个月 [阶段四 · 项目执行]。"), "阶段四和阶段五的项目周期分别建议多长?")
+    assert "4-8" in answer.answer and "6-12" in answer.answer and not answer.refused
+    cited = [s.label for s in answer.sources if s.cited]
+    assert "[阶段四 · 项目执行]" in cited and "[阶段五 · 项目执行]" in cited

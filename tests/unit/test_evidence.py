@@ -92,3 +92,10 @@ def test_a_fact_for_the_stage_a_question_names_or_describes(book, question, stag
 ])
 def test_no_fact_without_a_stage_the_question_is_in(book, question, topic):
     assert fact_for_question(book, question, None, topic) is None
+
+
+def test_a_question_comparing_stages_gets_each_stages_fact(book):
+    fact = fact_for_question(book, "阶段四和阶段五的单个项目周期分别建议多长?", 4, "project_period")
+    assert fact.labels == ("[阶段四 · 项目执行]", "[阶段五 · 项目执行]")
+    lines = fact.line("en").split("\n")
+    assert "4-8 months" in lines[0] and "6-12 months" in lines[1] and lines[1].endswith("[阶段五 · 项目执行]")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.retrieval.query import detect_language, detect_stage, stage_by_content, stage_described_as_current
+from advisor.retrieval.query import (
+    detect_language,
+    detect_stage,
+    section_named,
+    stage_by_content,
+    stage_described_as_current,
+    stages_named,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,6 +50,7 @@ def test_detect_language(question, language):
         ("the last stage", 5),
         ("最后一个阶段是什么", 5),
         ("阶段六是什么?", 6),
+        ("那阶段四呢?", 4),  # 那 here is "then", not "that"
         ("What is stage 6?", 6),
     ],
 )
@@ -56,6 +64,9 @@ def test_detect_stage(question, stage):
         "which stage am I in",
         "我们处于哪一阶段?",
         "阶段一般需要多久?",  # 阶段一般 = "a stage generally", not stage 1
+        "为什么要一个阶段一个阶段来?",  # "one stage after another"
+        "这个阶段一个人负责够吗?",  # "this stage: one person"
+        "每个阶段三个月够吗?",
         "How many stages are there?",
         "backstage 3",  # a word that only contains 'stage'
         "",
@@ -93,3 +104,30 @@ def test_the_stage_a_question_describes_by_its_content(text, stage):
 ])
 def test_the_stage_a_question_describes_as_the_companys_own(text, moving_on, stage):
     assert stage_described_as_current(text, moving_on) == stage
+
+
+@pytest.mark.parametrize(("text", "section"), [
+    ("文章最后的哲学思考讲了什么?", "principles"),
+    ("What does the closing advice say about people?", "principles"),
+    ("Which principles does the article end with?", "principles"),
+    ("文章的结语怎么说?", "conclusion"),
+    ("How does the article's conclusion describe AI?", "conclusion"),
+    ("引言里提到了什么问题?", "introduction"),
+    ("What does the intro say about small firms?", "introduction"),
+    ("阶段三的KPI是什么?", None),
+    ("What should we do next?", None),
+    ("开头和结尾分别讲了什么?", None),  # two parts named: neither is favoured
+])
+def test_a_part_of_the_article_outside_the_stages_named(text, section):
+    assert section_named(text) == section
+
+
+@pytest.mark.parametrize(("text", "stages"), [
+    ("阶段四和阶段五的项目周期分别多长?", [4, 5]),
+    ("stage 3 vs stage 5 budget", [3, 5]),
+    ("第三阶段和最后阶段的目标有什么不同?", [3, 5]),
+    ("阶段三需要多长时间?", [3]),
+    ("阶段一般需要多久?", []),
+])
+def test_every_stage_a_question_names(text, stages):
+    assert stages_named(text) == stages

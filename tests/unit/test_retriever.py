@@ -131,3 +131,11 @@ def test_a_described_stage_changes_the_ranking_not_the_coverage(built_advisor, r
     plain = retriever.retrieve(question)
     assert favoured.covered == plain.covered and favoured.extra["margin"] == plain.extra["margin"]
     assert [p.chunk.stage for p in favoured.passages].count(5) > [p.chunk.stage for p in plain.passages].count(5)
+
+
+def test_a_part_of_the_article_named_is_covered_and_ranked(retriever):
+    # It names the closing advice and mentions building a model (stage 4) in passing.
+    result = retriever.retrieve("为什么要一个阶段一个阶段来,不能一上来就自建模型?文章的哲学思考里怎么解释?")
+    assert result.covered and result.stage is None
+    assert result.extra["named_section"] == "principles" and result.extra["described_stage"] is None
+    assert "principles" in [p.chunk.section for p in result.passages[:3]]

@@ -1,0 +1,86 @@
+"""Questions the article cannot answer, known by what they ask for.
+
+Retrieval judges coverage by how far the best passage stands out from the rest. A
+question near the topic can pass that test and still ask for something the article
+never gives: a named law's requirements, a payback period, which of two products is
+better, how to fine-tune a model. Given passages about compliance, costs or tools, a
+small model then answers with them as if they were about the thing asked ("根据文档,欧盟
+AI法案要求…"). Each kind here is declined before the model, with a sentence that says
+what the article does and does not hold, so the manager knows where to look instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Outside:
+    """A kind of question the article does not answer, and what to tell the manager."""
+
+    kind: str
+    zh: str
+    en: str
+
+    def line(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+
+# The article asks for legal compliance in general and names no law.
+_LAW = re.compile(
+    r"《[^》]*(?:法|条例|规定|办法|指引|标准)[^》]*》|法案|条例|暂行办法|管理办法|民法典"
+    r"|[\u4e00-\u9fff]{2,6}(?:保护|安全|著作权|劳动|合同|商标|专利|税)法(?![律规务人定])"
+    r"|\b(?:GDPR|PIPL|CCPA|HIPAA)\b"
+    # "the EU AI Act", "Personal Information Protection Law": a capitalised name before it.
+    r"|\b(?!(?:The|What|Which|Does|Do|How|Is|Are|Any|Our)\b)(?:[A-Z][\w.-]*\s+){1,5}(?:Act|Law|Regulation|Directive)s?\b")
+# The article gives no payback period or return figure, only asks that KPIs judge the return.
+_PAYBACK = re.compile(
+    r"回本|回收期|收回成本|投资回报率|回报率|\broi\b|\bpayback\b|\bpay (?:for )?(?:it|them)sel(?:f|ves)\b"
+    r"|\bpays? (?:it |itself )?back\b|\bbreak[- ]?even\b|\breturn on (?:the |our )?(?:ai )?investment\b", re.I)
+_HOW_MUCH = re.compile(
+    r"多少|多久|多长|几个?月|几年|百分之|\bhow (?:long|many|much|soon|quickly|fast)\b|\bwhat\b.{0,25}\b(?:percentage|rate|period|figure|number)\b"
+    r"|\bexpect\w*\b|\btypical\w*\b", re.I)
+# The article lists tools as examples; it ranks none and names no vendor.
+_PRODUCT = re.compile(
+    r"豆包|kimi|讯飞星火|文心一言|ernie|chatgpt|\bgpt-?\d|claude|通义|deepseek|gemini|copilot|llama|qwen|midjourney|剪映|奇灵|讯飞听见"
+    r"|服务商|供应商|厂商|品牌|\bvendors?\b|\bbrands?\b|\bsuppliers?\b", re.I)
+_RANKING = re.compile(
+    r"哪(?:个|一个|款|家|种)(?:最|更)?(?:好|强|适合|靠谱|划算)|更好用|更适合|最好用|最靠谱|推荐哪"
+    r"|\bwhich\b.{0,30}\b(?:better|best|cheaper|cheapest|recommend\w*)\b|\b(?:better|best)\b.{0,40}\bor\b"
+    r"|\bvs\.?(?=\s)|\bversus\b", re.I)
+# Technical how-to: training, hardware, code. The article stays with the stages.
+_TECHNICAL = (r"lora|qlora|\brag\b|langchain|向量数据库|\bvector (?:database|db|store)|微调|fine-?tun\w*|超参数?|hyper-?parameters?"
+              r"|参数|python|\bsql\b|excel|函数|公式|\bapi\b|显卡|显存|\bgpus?\b|\bvram\b|\bcuda\b|\b\d{1,3}\s?b\b")
+_HOW_TO = r"怎么|如何|具体|步骤|操作|配置|搭建|写一?个|需要几张|几张|多大|\bhow (?:do|to|can|should|much|many)\b|walk me through|set(?:ting)? up|step[- ]by[- ]step|configure|install|write"
+_HOW_TO_TECHNICAL = re.compile(rf"(?:{_HOW_TO}).{{0,25}}(?:{_TECHNICAL})|(?:{_TECHNICAL}).{{0,6}}(?:{_HOW_TO})", re.I)
+
+_KINDS = [
+    (Outside("law",
+             "文档没有涉及具体的法律法规;它只要求AI应用合法合规,重视数据安全和隐私保护。",
+             "The document names no specific law or regulation; it only asks that AI use be legally "
+             "compliant, with data security and privacy protected."),
+     lambda q: bool(_LAW.search(q))),
+    (Outside("payback",
+             "文档没有给出投资回收期或回报率的数字;它建议用清晰的目标和可量化的KPI评估AI投资的回报。",
+             "The document gives no payback period or return figure; it advises clear goals and measurable "
+             "KPIs to judge the return on AI investment."),
+     lambda q: bool(_PAYBACK.search(q) and _HOW_MUCH.search(q))),
+    (Outside("ranking",
+             "文档只把这些工具作为例子列出,没有比较或推荐具体的产品和服务商。",
+             "The document lists tools only as examples; it does not compare or recommend products or vendors."),
+     lambda q: bool(_PRODUCT.search(q) and _RANKING.search(q))),
+    (Outside("technical",
+             "文档不涉及技术操作细节(模型训练、硬件配置、编程等),只讲企业AI应用的五个阶段。",
+             "The document does not go into technical how-to (model training, hardware, code); it describes "
+             "the five stages of adoption."),
+     lambda q: bool(_HOW_TO_TECHNICAL.search(q))),
+]
+
+
+def outside_the_article(question: str) -> Outside | None:
+    """The kind of thing ``question`` asks for that the article does not hold, or None."""
+    for outside, asks in _KINDS:
+        if asks(question):
+            return outside
+    return None

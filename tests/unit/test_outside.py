@@ -1,0 +1,54 @@
+"""Questions the article cannot answer, known by what they ask for."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.retrieval.outside import outside_the_article
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("《数据安全法》对我们用AI有什么具体要求?", "law"),
+    ("个人信息保护法要求我们怎么处理客户数据?", "law"),
+    ("Does the EU AI Act apply to our chatbot?", "law"),
+    ("What does GDPR say about training on customer emails?", "law"),
+    ("What does the California Consumer Privacy Act require from us?", "law"),
+    ("做跨部门项目多久能回本?", "payback"),
+    ("What ROI should we expect from stage 3?", "payback"),
+    ("How soon will the tools pay for themselves?", "payback"),
+    ("豆包和Kimi哪个更好用?", "ranking"),
+    ("Which vendor is best for a private deployment?", "ranking"),
+    ("ChatGPT vs Claude for contracts?", "ranking"),
+    ("LoRA 微调的参数怎么设?", "technical"),
+    ("How do I set up a RAG pipeline for our manuals?", "technical"),
+    ("跑一个70B的模型需要几张显卡?", "technical"),
+    ("How much VRAM does a 14B model need?", "technical"),
+])
+def test_a_question_for_what_the_article_lacks(question, kind):
+    found = outside_the_article(question)
+    assert found is not None and found.kind == kind
+    assert found.line("zh") != found.line("en")
+
+
+@pytest.mark.parametrize("question", [
+    "用AI工具需要注意哪些法律合规问题?",  # compliance in general: the article's own advice
+    "What does the article say about law and compliance?",
+    "How do we keep data safe when we deploy open-source models locally?",
+    "文章推荐了哪些大语言模型?",  # its examples, not a ranking
+    "Which tools does the article list for video?",
+    "阶段三的预算是多少?",
+    "How do clear KPIs help us judge the return on our AI spending?",  # the principle, not a figure
+    "阶段四的KPI是什么?",
+    "我们用DeepSeek做了本地部署,文章对数据安全怎么要求?",
+    "How many SaaS tools should we subscribe to in stage 3?",
+])
+def test_a_question_the_article_answers_is_left_alone(question):
+    assert outside_the_article(question) is None
+
+
+def test_such_a_question_is_declined_before_the_model_with_what_the_article_holds(make_advisor):
+    advisor = make_advisor("A GPU server costs 27000 dollars [阶段三 · 项目执行].")
+    answer = advisor.ask("How much VRAM do we need for a 70B model?")
+    assert answer.refused and answer.sources == []
+    assert answer.answer.startswith("The document does not cover this.") and "technical how-to" in answer.answer
+    assert advisor.chat_model.history == [], "no model call"
