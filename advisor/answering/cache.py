@@ -74,8 +74,8 @@ def question_signature(question: str) -> str:
     """What a question asks, beyond its wording: two questions whose signatures differ
     are never taken for each other, however close their words ("阶段三需要多长时间?" and
     "阶段四需要多长时间?" differ only in the stage)."""
-    from advisor.retrieval.general_points import general_point
     from advisor.conversation.topics import detect_topic
+    from advisor.retrieval.general_points import general_point
     from advisor.retrieval.query import (
         detect_language,
         detect_stage,

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from advisor.retrieval.general_points import general_point, point_item
 from advisor.knowledge.chunks import STAGE_DOCUMENT_SOURCE, STAGE_NAMES_ZH
 from advisor.knowledge.stage_document import SECTIONS
+from advisor.retrieval.general_points import general_point, point_item
 from advisor.retrieval.query import stage_by_content, stage_described_as_current, stages_named
 
 LEAD = {"zh": "文档原文:", "en": "From the article: "}

@@ -38,6 +38,12 @@ def detect_language(text: str) -> str:
 _LAST_STAGE = re.compile(r"最后(?:一|那|这)?个?阶段|最高(?:的|那个)?阶段|\b(?:last|final|highest)\s+stage\b", re.I)
 
 
+def _stage_number(token: str) -> int | None:
+    """The number a stage pattern caught: "3", "三", "three", "third"."""
+    token = token.lower()
+    return int(token) if token.isdigit() else _ZH_DIGITS.get(token) or _EN_NUMBERS.get(token)
+
+
 def detect_stage(text: str) -> int | None:
     """The stage number a question names (阶段三, 第三阶段, stage 3, third stage), if any.
 
@@ -47,10 +53,7 @@ def detect_stage(text: str) -> int | None:
     for pattern in _STAGE_PATTERNS:
         match = pattern.search(text)
         if match:
-            token = match.group(1).lower()
-            if token.isdigit():
-                return int(token)
-            return _ZH_DIGITS.get(token) or _EN_NUMBERS.get(token)
+            return _stage_number(match.group(1))
     if _LAST_STAGE.search(text):
         return 5
     return None
@@ -62,8 +65,7 @@ def stages_named(text: str) -> list[int]:
     found: list[tuple[int, int]] = []
     for pattern in _STAGE_PATTERNS:
         for match in pattern.finditer(text):
-            token = match.group(1).lower()
-            number = int(token) if token.isdigit() else _ZH_DIGITS.get(token) or _EN_NUMBERS.get(token)
+            number = _stage_number(match.group(1))
             if number is not None:
                 found.append((match.start(), number))
     found += [(match.start(), 5) for match in _LAST_STAGE.finditer(text)]  # "the last stage"

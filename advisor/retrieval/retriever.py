@@ -140,26 +140,26 @@ class Retriever:
         fused = reciprocal_rank_fusion([dense_ids, keyword_ids], weights=[1.0, self.keyword_weight])
         evidence_ids = [cid for cid, _ in fused[:k]]
         chosen = evidence_ids
-        named_section = section_named(question) if stage is None else None
-        # A part of the article named outright outweighs a stage mentioned in passing
-        # ("不能一上来就自建模型?文章的哲学思考里怎么解释?").
-        described = stage_by_content(question) if stage is None and named_section is None else None
-        if stage is None and described is None and named_section is None:
-            # A question on one of the article's general points ("Will AI replace our
-            # people?") is about the part of the article that makes it.
-            named_section = point_section(question)
+        named_section = described = None
+        if stage is None:
+            # A part of the article named outright outweighs a stage mentioned in passing
+            # ("不能一上来就自建模型?文章的哲学思考里怎么解释?"); a question on one of the
+            # article's general points ("Will AI replace our people?") is about the part
+            # of the article that makes it.
+            named_section = section_named(question)
+            described = stage_by_content(question) if named_section is None else None
+            if named_section is None and described is None:
+                named_section = point_section(question)
+        # The passages of that part of the article, or of the stage described, best first.
+        lifted: list[tuple[str, float]] = []
         if named_section is not None:
-            # Its passages are lifted as a described stage's are.
             ids = [c.id for c in chunks if c.section == named_section]
-            in_section = sorted(self.index.similarities(query_vector, ids).items(), key=lambda kv: -kv[1])
-            similarity.update((cid, score) for cid, score in in_section if cid not in similarity)
-            fused = reciprocal_rank_fusion([dense_ids, keyword_ids, [cid for cid, _ in in_section]],
-                                           weights=[1.0, self.keyword_weight, STAGE_CONTENT_WEIGHT])
-            chosen = [cid for cid, _ in fused[:k]]
+            lifted = sorted(self.index.similarities(query_vector, ids).items(), key=lambda kv: -kv[1])
         elif described is not None:
-            staged = self.index.search(query_vector, pool, stage=described)
-            similarity.update((c.id, score) for c, score in staged if c.id not in similarity)
-            fused = reciprocal_rank_fusion([dense_ids, keyword_ids, [c.id for c, _ in staged]],
+            lifted = [(c.id, score) for c, score in self.index.search(query_vector, pool, stage=described)]
+        if lifted:
+            similarity.update((cid, score) for cid, score in lifted if cid not in similarity)
+            fused = reciprocal_rank_fusion([dense_ids, keyword_ids, [cid for cid, _ in lifted]],
                                            weights=[1.0, self.keyword_weight, STAGE_CONTENT_WEIGHT])
             chosen = [cid for cid, _ in fused[:k]]
         # A passage only the keywords found has no similarity from the search: the index
