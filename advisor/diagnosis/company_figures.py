@@ -47,7 +47,7 @@ _PERCENT = re.compile(
     re.I,
 )
 _PROJECTS = re.compile(
-    r"(?<![第A-Za-z0-9])(?P<count>\d+|" + _ZH_NUMBER + r"|几|" + _EN_NUMBER + r"|another|a couple of|several)\s*"
+    r"(?<![第A-Za-z0-9])(?P<count>\d+|" + _ZH_NUMBER + r"|好几|几|" + _EN_NUMBER + r"|another|a couple of|several)\s*"
     r"(?P<more>more\s+)?(?:个|项)?\s*(?:other\s+)?(?:[^\s,\uff0c。;\uff1b.!?\uff01\uff1f]{0,10}?|(?:[\w-]+\s+){0,3}?)"
     r"(?:项目|跨部门的|projects?|ones?|initiatives?)"
     r"|(?P<tail>[两二三四五六七八九十几\d]+)\s*(?:个|项)(?=\s*(?:$|[,\uff0c。;\uff1b.!?\uff01\uff1f]))"
@@ -82,7 +82,7 @@ def _count(text: str) -> float | None:
         return 1.0
     if text in ("a couple of", "几"):
         return 2.0
-    if text == "several":
+    if text in ("several", "好几"):  # "好几个": several, more than "几个"
         return 3.0
     return _zh_value(text) if re.fullmatch(_ZH_NUMBER, text) else _en_value(text)
 

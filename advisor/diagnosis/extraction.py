@@ -104,7 +104,16 @@ def _nearest(figures: list[tuple[float, int]], text: str, criterion_id: str) -> 
     anchors = [m.start() for m in subject_of(criterion_id).finditer(text)]
     if not anchors:
         return figures[0][0]
-    return min(figures, key=lambda figure: min(abs(figure[1] - a) for a in anchors))[0]
+
+    def distance(figure: tuple[float, int]) -> tuple[bool, int]:
+        # A figure past "and" or a comma belongs to the next thing said ("efficiency is up
+        # 25% and team satisfaction is over 90%": 90 for satisfaction, though 25 is nearer).
+        return min((bool(_NEXT_THING.search(text[min(figure[1], a):max(figure[1], a)])), abs(figure[1] - a))
+                   for a in anchors)
+    return min(figures, key=distance)[0]
+
+
+_NEXT_THING = re.compile(r"\band\b|[,\uff0c;\uff1b、]|以及|而且|并且", re.I)
 
 
 class ProfileError(AdvisorError, ValueError):
@@ -446,6 +455,11 @@ def _met(question: Question, extracted: ExtractedAnswer) -> bool:
     return is_met(question, Answer(extracted.answer, number))
 
 
+# A criterion whose measured figure means another was done: "team project efficiency is up
+# 25%" tells of a team project, whether or not the profile says so in as many words.
+_RESULT_OF = {"team_project_efficiency": "team_ai_project"}
+
+
 def assume_from_later_stages(extraction: Extraction, questionnaire: Questionnaire) -> None:
     """Fill earlier-stage gaps implied by a met key criterion of a later stage.
 
@@ -455,9 +469,18 @@ def assume_from_later_stages(extraction: Extraction, questionnaire: Questionnair
     output says so. Criteria the profile says are not met are never changed.
     """
     by_id = {q.id: q for q in questionnaire.questions}
+    implied = set()
+    for result, done in _RESULT_OF.items():
+        measured, project = extraction.answers.get(result), extraction.answers.get(done)
+        if measured is not None and project is not None and project.answer == "unknown" \
+                and measured.basis == "figure" and measured.number is not None:
+            project.answer, project.basis = "yes", "assumed"
+            project.note = "assumed: not mentioned, but its result is measured, so it was done"
+            implied.add(done)
     met_key_stages = [
         by_id[qid].stage for qid, extracted in extraction.answers.items()
-        if by_id[qid].key and _met(by_id[qid], extracted) and extracted.basis in ("stated", "figure")
+        if by_id[qid].key and _met(by_id[qid], extracted)
+        and (extracted.basis in ("stated", "figure") or qid in implied)
     ]
     if not met_key_stages:
         return

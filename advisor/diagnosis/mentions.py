@@ -136,22 +136,28 @@ EFFICIENCY = _any(
     r"output", r"throughput", r"speed", r"quicker", r"turnaround", r"cycle time", r"lead time", r"周期", r"缩短",
 )
 PERSONAL = _any(r"个人", r"每个人", r"人均", r"每人", r"自己的工作", r"personal", r"individual", r"per (?:person|head|employee)",
-                r"each (?:person|employee|of us)", r"their own", r"\b(?:saves?|saved|saving) me\b",
+                r"each (?:person|employee|of us)", r"\beach of (?:the |our )?(?:\w+ )?(?:staff|employees|people)\b",
+                r"their own", r"\b(?:saves?|saved|saving) me\b",
                 r"\bmy (?:own )?(?:\w+ )?(?:time|week|day|work)\b", r"我(?:自己)?的(?:时间|工作)")
 TEAM = _any(
     # "X部" is a department, but 内部, 全部, 外部 are "internal", "all", "external".
     r"团队", r"部门", r"小组", r"组里", r"科室", r"部里", r"(?<![跨])[^\s,\uff0c。]{0,3}[^\s,\uff0c。内外全局大细头底顶]部(?![门分])", r"班组", r"车间", r"中心", r"(?<![组])组(?![织成合建件装])", r"几个人", r"[两三四五六七八九十\d]+个(?:人|同事)",
+    # "two writers", "a few assistants": people by what they do, not "four balloons".
     r"\bteams?\b", r"department", r"\b(?:two|three|four|five|six|several|a few|a couple of) (?:of (?:us|them|our) )?"
-    r"(?!(?:months|weeks|years|days|hours|minutes|times|projects|tools|models|percent|more|others)\b)\w+s\b", r"\bdept\b", r"\bgroup\b", r"\bsquad\b", r"\b(?:business|the|our|a|each|one) unit\b", r"\bdesk\b",
+    r"(?!(?:computers|printers|containers|servers|orders|customers|users|suppliers|partners|centers|centres|letters"
+    r"|numbers|papers|chapters|layers|others)\b)"
+    r"\w+(?:ers|ors|ists|ians|ants|ents|ees|men|women|pilots|nurses|chefs|cooks|clerks|reps|hands|staff|people)\b", r"\bdept\b", r"\bgroup\b", r"\bsquad\b", r"\b(?:business|the|our|a|each|one) unit\b", r"\bdesk\b",
     r"\boffice\b(?! (?:manager|administrator|assistant|junior)s?\b)",  # the office team, not the office manager
 )
 PROJECT = _any(r"项目", r"一起", r"合作", r"协作", r"共同", r"试点", r"牵头", r"做了个", r"搞了个", r"\bprojects?\b", r"together",
-               r"jointly", r"pilot", r"as a group", r"campaign", r"using AI", r"with AI", r"initiative",
+               # a pilot project, not the people who fly ("four balloons, six pilots")
+               r"jointly", r"\bpilot(?:ed|ing)?\b", r"\b(?:ran|run|running|did|two|three|several|a few|AI|our) pilots\b",
+               r"as a group", r"\bas a team\b", r"campaign", r"using AI", r"with AI", r"initiative",
                r"rolled out", r"built", r"set up", r"workflow")
 COLLABORATION = _any(r"团队", r"部门", r"小组", r"组内", r"组里", r"员工", r"同事", r"大家", r"协作", r"内部", r"\bteams?\b",
                      r"staff", r"employees?", r"colleagues", r"collaborat", r"teamwork", r"internal", r"of (?:us|them)",
                      r"\d+ (?:out )?of (?:the|our|all)? ?\d+", r"people")
-SATISFACTION = _any(r"满意", r"satisf", r"happy", r"rated (?:\w+ ){0,4}(?:good|well|positive|highly|great)",
+SATISFACTION = _any(r"满意", r"satisf", r"happy", r"rated (?:\w+ ){0,6}(?:good|well|positive|highly|great)",
                     # "like" the verb ("they like working that way"), not "such as" ("tools, like the rota app").
                     r"(?<![,(] )\blikes? (?:it|working)\b", r"\b(?:we|they|I|people|everyone|staff|all|really) like\b", r"\bliked\b", r"\bNPS\b",
                     r"morale", r"enjoy", r"teamwork",
@@ -170,12 +176,15 @@ CROSS = _any(
     r"(?:ran|did|built|used|teamed|worked|joined|got|set up|launched|started)",
     r"\w+, [\w ]{1,20} and [\w ]{1,20} (?:teamed up|worked together|together|jointly)", r"cross[- ]?(?:department|functional|team)",
     r"(?:joint|shared) (?:AI )?(?:project|pilot|effort) (?:between|across)",
+    # "bookings, the pilots and ground crew went straight into a joint project"
+    r"\w+(?:, [\w&' -]{1,25})+,? (?:and|&) [\w&' -]{1,25}\b[^.;!?]{0,30}\bjoint (?:AI )?(?:projects?|pilots?)\b",
     r"across (?:\w+ )?(?:departments|teams|functions)", r"between departments", r"between (?:them|the two|the departments|the teams)\b",
     r"(?:each|every) department (?:does|runs|has|works|goes|keeps) (?:its|their) own", r"(?:two|three|several|multiple|different) "
     r"(?:departments|teams|functions)", r"interdepartment", r"\w+ (?:and|&|with) \w+ (?:teams|departments) (?:together|jointly)",
 )
-SAVING = _any(r"效果", r"result", r"impact", r"\bgain", r"payoff", r"降本", r"增效", r"成本", r"效率", r"节省", r"省了", r"提升", r"提高", r"降低", r"减少", r"缩短", r"%", r"百分之", r"成(?:多|左右)?",
-              r"cost", r"saving", r"saved", r"efficien", r"productiv", r"cut", r"reduc", r"percent", r"lower", r"improv")
+SAVING = _any(r"效果", r"result", r"impact", r"\bgain", r"payoff", r"降本", r"增效", r"成本", r"效率", r"节省", r"省了", r"提升", r"提高", r"降低", r"减少", r"缩短", r"%", r"百分之", r"(?<=[一二两三四五六七八九\d])成(?:多|左右)?",  # 两成, not 成熟
+              r"cost", r"saving", r"saved", r"efficien", r"productiv", r"cut", r"reduc", r"percent", r"lower", r"improv",
+              r"\bdropped\b", r"\bfell\b", r"\bhalved\b", r"\b(?:is|are|was|were) down\b", r"\bdown (?:by|from|to)\b")
 COUNT = _any(r"又", r"再", r"第二", r"第三", r"[两二三四五六七八九十几\d]+\s*个", r"其他", r"后续", r"接着", r"另外",
              r"another", r"\bmore\b", r"second", r"third", r"\btwo\b", r"\bthree\b", r"\bfour\b", r"several",
              r"follow(?:ed|-up)", r"since then", r"\bother\b", r"\bprojects\b", r"\d+ (?:of them|projects)",
@@ -236,6 +245,7 @@ NEGATION = _any(
     r"还没", r"尚未", r"谈不上", r"算不上", r"\bno\b", r"\bnot\b", r"n't\b", r"\bnever\b", r"\bnobody\b", r"\bno one\b",
     r"\bnone\b", r"\bwithout\b", r"\bstopped\b", r"\bdropped\b", r"gave up", r"\bquit\b", r"abandon", r"cancel",
     r"\byet\b", r"\bhardly\b", r"\bbarely\b", r"\bnor\b", r"\bneither\b", r"\bshelved\b", r"\bscrapped\b",
+    r"各干各的", r"各自为战", r"各管各的",
 )
 """Words that deny or reverse what a statement says; a "no" with none of them is a guess."""
 
@@ -292,6 +302,12 @@ JOINED_UP = _any(r"流程打通", r"打通", r"整合", r"一体化", r"全流�
                  r"\ball (?:our |the )?(?:business )?process", r"\bt(?:ie|ies|ied|ying)\b[^.;!?]{0,60}\btogether\b",
                  r"\bjoin(?:ed|ing|s)?[- ]up\b")
 
+JOINT_PROJECT = _any(r"\bjoint (?:AI )?(?:projects?|pilots?)\b", r"跨部门(?:的)?(?:AI)?项目", r"联合项目")
+
+# A team's own project, as against one across departments.
+TEAMS_OWN = _any(r"\bteam projects?\b", r"\bteam's\b", r"\b(?:inside|within) (?:their|its|the|a) (?:own )?teams?\b",
+                 r"团队项目", r"部门内", r"组内", r"小组项目")
+
 # "这事我挺满意的", "which I was happy with": the manager's own view, not the team's or the
 # customers' (which the criteria measure).
 SPEAKER_PLEASED = _any(r"我(?:自己|本人|个人)?(?:挺|很|非常|比较|还|倒是|也|还是)?(?:满意|高兴|开心)",
@@ -326,7 +342,7 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
     "personal_efficiency_gain": (_Rule(EFFICIENCY, other=(TEAM, CROSS, INTEGRATED, CUSTOMER), unless=PERSONAL,
                                        context_other=(CROSS,), sentence_other=(JOINED_UP, TEAM)),),
     "team_ai_project": (_Rule(TEAM, (PROJECT,), sentence_other=(CROSS,)),),
-    "team_project_efficiency": (_Rule(EFFICIENCY, (TEAM,), other=(CROSS, INTEGRATED, PERSONAL),
+    "team_project_efficiency": (_Rule(EFFICIENCY, (TEAM,), other=(CROSS, INTEGRATED, PERSONAL), unless=TEAMS_OWN,
                                       context_other=(CROSS,), sentence_other=(JOINED_UP,)),),
     "team_collaboration_satisfaction": (_Rule(SATISFACTION, clause=(COLLABORATION,), other=(CUSTOMER, SPEAKER_PLEASED)),
                                         _Rule(SATISFACTION, (COLLABORATION,), other=(SPEAKER_PLEASED,),
@@ -334,12 +350,18 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
     # "We've not tried anything across departments": no project, so no result either.
     # A gain in a sentence about processes joined up is the whole operation's ("after tying
     # production, ordering and advice together, costs dropped 35%"), not one project's.
+    # A gain the clause gives a team's own project stays the team's, whatever departments
+    # the sentence goes on to ("team project efficiency is up 25%, but no project spans
+    # two departments yet").
     "cross_department_project_result": (_Rule(CROSS, (SAVING,)), _Rule(CROSS, clause=(NEGATION,)),
-                                        _Rule(SAVING, sentence=(CROSS,), sentence_other=(JOINED_UP,))),
+                                        _Rule(SAVING, sentence=(CROSS,), sentence_other=(JOINED_UP,),
+                                              other=(TEAMS_OWN,))),
     "more_cross_department_projects": (_Rule(CROSS, (COUNT,)), _Rule(MORE_PROJECTS, (CROSS,))),
     "local_models_on_own_data": (_Rule(OWN_MODEL),),
-    "integrated_efficiency_gain": (_Rule(INTEGRATED, (SAVING,), other=(CROSS,)),
-                                   _Rule(SAVING, sentence=(JOINED_UP,), other=(PERSONAL, TEAM))),
+    # A gain in the sentence that tells of a joint project is that project's result.
+    "integrated_efficiency_gain": (_Rule(INTEGRATED, (SAVING,), other=(CROSS,), sentence_other=(JOINT_PROJECT,)),
+                                   _Rule(SAVING, sentence=(JOINED_UP,), other=(PERSONAL, TEAM),
+                                         sentence_other=(JOINT_PROJECT,))),
     "customer_satisfaction": (_Rule(SATISFACTION, clause=(CUSTOMER,), other=(SPEAKER_PLEASED,)),
                               _Rule(SATISFACTION, (CUSTOMER,), other=(COLLABORATION, SPEAKER_PLEASED))),
     "ai_new_offering": (_Rule(NEW_THING, (AI,), sentence=(LAUNCH,), other=(CLIENTS_OWN,)),),
@@ -412,9 +434,13 @@ def affirms(statement: Statement, criterion_id: str) -> bool:
 # since") says nothing about the first one.
 _NONE_DONE = _any(r"\bno (?:\w+ ){0,2}projects?\b", r"\bnot (?:\w+ ){0,3}(?:anything|any (?:\w+ )?projects?)\b",
                   r"\bnever (?:\w+ ){0,2}(?:done|tried|run|did|ran|worked)\b", r"\bnothing\b",
-                  r"没有?(?:任何|过|做过|搞过)?.{0,8}(?:项目|合作)", r"从(?:来)?没", r"还没(?:有)?.{0,6}(?:做|搞|试|合作)")
+                  r"\bnone of (?:the |our |them)(?:\w+ ){0,2}(?:ever )?(?:ran|run|did|done|has|have|had|tried|started)\b",
+                  r"没有?(?:任何|过|做过|搞过)?.{0,8}(?:项目|合作)", r"从(?:来)?没", r"还没(?:有)?.{0,6}(?:做|搞|试|合作)",
+                  r"各干各的|各自为战|各管各的")
 _DENIALS: dict[str, tuple[re.Pattern[str], ...]] = {
     "cross_department_project_result": (CROSS, _NONE_DONE),
+    # "None of the departments ever ran its own AI project", "部门里还没一起做过项目"
+    "team_ai_project": (TEAM, _NONE_DONE),
 }
 
 
@@ -430,6 +456,11 @@ _LEADER_REFUSES = re.compile(f"(?:{LEADER.pattern})(?P<between>[^.!?;。!?;\n]{{
 def _leader_refuses(sentence: str) -> bool:
     return any(not STAFF.search(m.group("between")) and not TEAM.search(m.group("between"))
                for m in _LEADER_REFUSES.finditer(sentence))
+
+
+# "AI这块我自己基本不用", "I don't really use it myself": the writer, who leads, does not.
+_SPEAKER_REFUSES = _any(r"我(?:本人|自己|个人)?(?:基本|几乎|平时|一直|根本|也|还|倒是)?(?:不用|不碰|没用过|从(?:来)?不用|没怎么用|不怎么用)",
+                        r"\bI\s+(?:\w+\s+)?(?:don't|do not|never|haven't|have not|rarely|hardly)\s+(?:\w+\s+)?(?:use|used|touch|tried)\b")
 
 
 # "We had a go at a group project, but it kept failing and we stopped after a month",
@@ -457,7 +488,9 @@ def plainly_denies(statement: Statement, criterion_id: str) -> bool:
     """Whether ``statement`` plainly says ``criterion_id`` was never even begun (or, for
     the leader, that the leader refuses AI)."""
     if criterion_id == "leader_uses_ai":
-        return LEADER.search(statement.text) is not None and _leader_refuses(statement.sentence)
+        if LEADER.search(statement.text) is not None and _leader_refuses(statement.sentence):
+            return True
+        return statement.writer_leads and _SPEAKER_REFUSES.search(statement.text) is not None
     text = statement.text
     patterns = _DENIALS.get(criterion_id)
     if not patterns or MORE_PROJECTS.search(text) or PLANNED.search(text) or _DOUBT.search(text):
@@ -482,7 +515,10 @@ MOST = _any(r"大部分", r"大多数", r"多数", r"全员", r"普遍", r"基�
 """Words that speak of most of the staff; "two designers use Midjourney" is a start, not "most staff"."""
 
 PLANNED = _any(r"商量", r"计划", r"打算", r"准备", r"筹划", r"出方案", r"考虑", r"想(?:做|装|上|用|搞|弄|建|试|把|让)",
-               r"提过", r"提议", r"建议过", r"下一步", r"(?<![-\w])plan", r"going to", r"\bproposed\b", r"\bsuggested\b", r"\bfloated\b",
+               r"提过", r"提议", r"建议过", r"下一步",
+               # a plan, not the lesson plans a team rebuilt
+               r"(?<![-\w])(?<!lesson )(?<!floor )(?<!meal )(?<!care )(?<!treatment )(?<!training )(?<!seating )plan",
+               r"going to", r"\bproposed\b", r"\bsuggested\b", r"\bfloated\b",
                r"\bwill\b", r"\bnext\b", r"consider", r"thinking (?:about|of)", r"on the (?:list|drawing board)",
                r"\bwant to\b", r"would like", r"聊过", r"谈过", r"talked (?:to \w+ )?about", r"talking (?:to \w+ )?about",
                r"\bdiscuss")

@@ -21,7 +21,9 @@ Confidence (0-1), transparent on purpose so a manager can see why it is low::
     inconsistency = (later criteria met) / len(later)         (0 when current is stage 5)
     contradiction = LATER_KEY_FACTOR when a key criterion of a later stage is met while
                  one of the current stage's is said not to be, else 1
-    confidence = round(coverage * (1 - 0.5 * inconsistency) * contradiction, 2)
+    undecided  = UNDECIDED_FACTOR when every criterion of the current stage not met is
+                 unknown (nothing said places the company there), else 1
+    confidence = round(coverage * (1 - 0.5 * inconsistency) * contradiction * undecided, 2)
 
 So unanswered questions about the stages that decide the placement lower it, assumed
 answers lower it, and so does a later-stage criterion met while an earlier one is not
@@ -56,6 +58,10 @@ ASSUMED_SUPPORT = 0.7
 LATER_KEY_FACTOR = 0.6
 """The confidence kept when a later stage's key criterion is met although the current
 stage's criteria are said not to be: one of the two readings is wrong."""
+
+UNDECIDED_FACTOR = 0.75
+"""The confidence kept when nothing said places the company in its stage, only criteria
+not known: even a full account of the earlier stages then stays below ASK_BELOW."""
 
 ASK_BELOW = 0.8
 """Below this confidence the diagnosis asks the questions that would settle the stage."""
@@ -201,8 +207,13 @@ def diagnose(book: StageBook, answers: Answers, questionnaire: Questionnaire | N
     said_not_met = [q for q in questions if q.stage == stage and not met[q.id] and not is_unknown(answers.get(q.id))]
     later_key_met = [q for q in later if q.key and met[q.id] and not answers.get(q.id).assumed]
     contradicted = bool(said_not_met and later_key_met)
+    # Placed here only because something is not known: every criterion of this stage not
+    # met is unknown, none is said to be unmet. The answer to it may well move the stage.
+    unmet_here = [q for q in questions if q.stage == stage and not met[q.id]]
+    undecided = bool(unmet_here) and not said_not_met
     confidence = round(coverage * (1 - INCONSISTENCY_PENALTY * inconsistency)
-                       * (LATER_KEY_FACTOR if contradicted else 1.0), 2)
+                       * (LATER_KEY_FACTOR if contradicted else 1.0)
+                       * (UNDECIDED_FACTOR if undecided else 1.0), 2)
 
     evidence = tuple(
         Evidence(q, answers.get(q.id), met[q.id]) for q in questions if not is_unknown(answers.get(q.id))
@@ -227,6 +238,7 @@ def diagnose(book: StageBook, answers: Answers, questionnaire: Questionnaire | N
             "relevant_answered": sum(1 for q in relevant if not is_unknown(answers.get(q.id))),
             "later_criteria": len(later),
             "later_met": len(inconsistent),
+            "undecided": int(undecided),
         },
         evidence=evidence,
         unknown=unknown,

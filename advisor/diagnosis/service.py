@@ -59,9 +59,10 @@ class DiagnosisService:
                        on_answer=None):
         """Diagnose from a free-text description: the model reads the answers, one criterion
         at a time; the same deterministic scoring as the questionnaire places the company."""
+        from advisor.answering.question import mend_terms
         from advisor.diagnosis.extraction import ProfileReader
 
-        extraction = ProfileReader(self.chat_model, self.questionnaire).read(profile, on_answer)
+        extraction = ProfileReader(self.chat_model, self.questionnaire).read(mend_terms(profile), on_answer)
         assessment = self.assess(extraction.questionnaire_answers(), company, on)
         assessment.extraction = extraction
         return assessment

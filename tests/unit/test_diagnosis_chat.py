@@ -26,6 +26,20 @@ def test_without_an_assessment_the_advisor_asks_for_one(advisor):
     assert advisor.chat_model.history == []  # nothing was made up by the model
 
 
+def test_without_an_assessment_a_stage_the_message_describes_gets_the_articles_advice(advisor):
+    advisor.chat_model.enqueue("根据文档,这个阶段要开发专属的AI应用 [阶段四 · 行动计划]。")
+    answer = advisor.ask("AI已经写进我们公司战略了,这个时候重点应该做些什么?")
+    assert "advisor assess" not in answer.answer and not answer.refused
+    assert "[阶段四 · 行动计划]" in answer.answer and len(advisor.chat_model.history) == 1
+
+
+def test_a_saved_assessment_still_answers_a_message_that_describes_a_stage(advisor):
+    answers = next(p for p in PROFILES if p["id"] == "en-stage3-hvac-distributor")["answers"]
+    advisor.assess(answers, company="HVAC Co")
+    answer = advisor.ask("AI已经写进我们公司战略了,这个时候重点应该做些什么?")
+    assert "HVAC Co" in answer.answer and advisor.chat_model.history == []
+
+
 def test_next_steps_come_from_the_latest_assessment_and_say_so(advisor):
     answers = next(p for p in PROFILES if p["id"] == "en-stage3-hvac-distributor")["answers"]
     saved = advisor.assess(answers, company="HVAC Co")

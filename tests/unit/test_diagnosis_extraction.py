@@ -232,3 +232,18 @@ def test_assess_profile_runs_the_same_scoring_and_saves_history(make_advisor, pr
     assert data["extracted"]["staff_use_llms_and_tools"]["answer"] == "partly"
     assert data["timings"]["model_calls"] == 1
     assert [a.company for a in advisor.history().assessments()] == ["Logistics Co"]
+
+
+def test_a_team_projects_measured_gain_means_the_project_was_done(questionnaire):
+    profile = "Team project efficiency is up about 25%, but no project spans two departments yet."
+    extraction, _ = read(questionnaire, profile, reply("no"), reply("no"), reply("no"))
+    project = extraction.answers["team_ai_project"]
+    assert project.answer == "yes" and project.basis == "assumed" and "measured" in project.note
+    # …and, a key criterion of stage 2 met, stage 1's unknowns are taken as met too.
+    assert extraction.answers["leader_uses_ai"].basis == "assumed"
+
+
+def test_a_team_project_said_not_done_is_not_overridden_by_a_figure(questionnaire):
+    profile = "None of the departments ever ran its own AI project. Team project efficiency is up 25%."
+    extraction, _ = read(questionnaire, profile, reply("no"), reply("no"), reply("no"))
+    assert extraction.answers["team_ai_project"].answer == "no"

@@ -223,3 +223,86 @@ def test_something_tried_and_given_up(text, given_up):
 ])
 def test_more_ways_a_criterion_is_spoken_of(text, criterion, spoken):
     assert any(speaks_of(s, criterion) for s in statements(text)) is spoken
+
+
+@pytest.mark.parametrize("text, criterion, spoken", [
+    ("We run balloon flights: four balloons, six pilots, plus ground crew.", "team_ai_project", False),  # people who fly
+    ("Two writers on the desk piloted an AI newsletter together.", "team_ai_project", True),
+    ("The estimating team did a project together, and 91% of them rated the way they worked together as good.",
+     "team_collaboration_satisfaction", True),
+    ("Cataloguing, photography and marketing ran a joint AI project. Listing time per sale dropped by about a third.",
+     "cross_department_project_result", True),
+])
+def test_ways_a_criterion_is_or_is_not_spoken_of(text, criterion, spoken):
+    assert any(speaks_of(s, criterion) for s in statements(text)) is spoken
+
+
+@pytest.mark.parametrize("text, denied", [
+    ("我们是轮渡公司。AI这块我自己基本不用,写材料都是办公室帮忙。", True),
+    ("We're a ski school. I don't really use AI myself; the office does.", True),
+    ("我们是轮渡公司。AI这块我自己天天用豆包。", False),
+    # The writer who is not the leader speaks for nobody but themself.
+    ("I'm the office manager. I don't use AI myself, but our owner does every day.", False),
+])
+def test_the_writer_who_leads_says_plainly_they_do_not_use_ai(text, denied):
+    from advisor.diagnosis.mentions import plainly_denies
+
+    found = [s for s in statements(text) if speaks_of(s, "leader_uses_ai")]
+    assert any(plainly_denies(s, "leader_uses_ai") for s in found) is denied
+
+
+def test_several_cross_department_projects_are_more_than_one_more():
+    assert more_projects("已经做完好几个跨部门AI项目") == 2.0  # 好几个: three at least, the first among them
+
+
+def test_of_two_figures_the_one_said_of_the_criterion_counts():
+    from advisor.diagnosis.extraction import _nearest
+
+    text = "team project efficiency is up about 25% and team satisfaction is over 90%"
+    figures = [(25.0, text.index("25")), (90.0, text.index("90"))]
+    assert _nearest(figures, text, "team_collaboration_satisfaction") == 90.0
+    assert _nearest(figures, text, "team_project_efficiency") == 25.0
+
+
+def test_a_teams_own_gain_is_not_the_cross_department_result_its_sentence_denies():
+    found = statements("Team project efficiency is up about 25%, but no project spans two departments yet.")
+    spoken = [s.text for s in found if speaks_of(s, "cross_department_project_result")]
+    assert spoken == ["but no project spans two departments yet."]
+
+
+def test_lesson_plans_are_no_plan():
+    from advisor.diagnosis.mentions import PLANNED
+
+    assert not PLANNED.search("The coaches ran a team project with AI to rebuild the lesson plans")
+    assert PLANNED.search("We plan to run a team project next spring")
+
+
+def test_a_list_of_departments_in_a_joint_project_and_its_gain():
+    text = ("Instead bookings, the pilots and ground crew went straight into a joint project, AI weather-window "
+            "forecasting hooked into the booking system, and rebooking work dropped by about 30%.")
+    spoken = spoken_of(text)
+    assert "cross_department_project_result" in spoken
+    assert "integrated_efficiency_gain" not in spoken  # one joint project's gain, not the whole operation's
+
+
+def test_no_department_running_its_own_project_is_said_plainly():
+    from advisor.diagnosis.mentions import plainly_denies
+
+    found = statements("We skipped that step: none of the departments ever ran its own AI project.")
+    assert any(plainly_denies(s, "team_ai_project") for s in found if speaks_of(s, "team_ai_project"))
+
+
+def test_a_teams_own_gain_stays_the_teams_beside_a_department_denied():
+    text = ("Sales and marketing each use AI inside their own teams, team project efficiency is up about 25% and "
+            "team satisfaction is over 90%, but no project spans two departments yet.")
+    spoken = spoken_of(text)
+    assert {"team_project_efficiency", "team_collaboration_satisfaction"} <= spoken
+
+
+def test_departments_each_going_their_own_way_is_no_cross_department_project():
+    from advisor.diagnosis.mentions import plainly_denies
+
+    found = statements("市场部和客服部各自用AI用得挺成熟,但部门之间还是各干各的,没有一起做过AI项目。")
+    cross = [s for s in found if speaks_of(s, "cross_department_project_result")]
+    assert cross and all("成熟" not in s.text for s in cross)  # 成熟 is no 两成
+    assert any(plainly_denies(s, "cross_department_project_result") for s in cross)

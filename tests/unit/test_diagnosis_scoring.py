@@ -10,7 +10,14 @@ import pytest
 
 from advisor.diagnosis.gates import GATE_IDS
 from advisor.diagnosis.questionnaire import Questionnaire
-from advisor.diagnosis.scoring import ASK_BELOW, ASSUMED_SUPPORT, LATER_KEY_FACTOR, MAX_QUESTIONS, diagnose
+from advisor.diagnosis.scoring import (
+    ASK_BELOW,
+    ASSUMED_SUPPORT,
+    LATER_KEY_FACTOR,
+    MAX_QUESTIONS,
+    UNDECIDED_FACTOR,
+    diagnose,
+)
 from advisor.knowledge.stages import StageBook
 from tests.unit.diagnosis_fixtures import DOCUMENT_TEXT, LABEL_PATTERN, answers_for_stage, real_book
 
@@ -144,8 +151,19 @@ def test_a_stage_resting_on_assumed_answers_cannot_score_one(book, questionnaire
     assert diagnosis.confidence == round((relevant - 5 * (1 - ASSUMED_SUPPORT)) / relevant, 2)
     assert diagnosis.confidence < 1.0
     everything_assumed = {q.id: {"answer": "yes", "assumed": True} for q in questionnaire if q.stage < 5}
-    # Stage 5 is placed on them alone: stages 1-4 (weight 20) assumed, stage 5's 3 unknown.
-    assert run(book, questionnaire, everything_assumed).confidence == round(20 * ASSUMED_SUPPORT / 23, 2)
+    # Stage 5 is placed on them alone: stages 1-4 (weight 20) assumed, stage 5's 3 unknown;
+    # and nothing said places it there, only stage 5's unknowns.
+    assert run(book, questionnaire, everything_assumed).confidence == round(
+        20 * ASSUMED_SUPPORT / 23 * UNDECIDED_FACTOR, 2)
+
+
+def test_a_stage_placed_only_by_unknowns_asks_however_full_the_earlier_account(book, questionnaire) -> None:
+    raw = answers_for_stage(book, 3, later="no")
+    placed = run(book, questionnaire, raw)
+    raw.update({q.id: "unknown" for q in questionnaire if q.stage == 3})
+    undecided = run(book, questionnaire, raw)
+    assert placed.stage == undecided.stage == 3
+    assert not placed.unsure and undecided.unsure and undecided.confidence_basis["undecided"] == 1
 
 
 def test_a_sure_diagnosis_asks_nothing_and_an_unsure_one_asks_what_settles_it(book, questionnaire) -> None:
