@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 
 from advisor.answering.chain import Answer, AnswerChain, AnswerEvent
-from advisor.answering.question import clean_question
+from advisor.answering.question import clean_question, mend_terms
 from advisor.conversation.state import Conversation
 from advisor.diagnosis.service import DiagnosisService
 from advisor.knowledge.base import KnowledgeBase
@@ -72,7 +72,7 @@ class Advisor:
         from advisor.conversation.turns import finish_turn
         from advisor.diagnosis.chat import stream_reply
 
-        cleaned = clean_question(message, self.settings.max_question_chars)
+        cleaned = mend_terms(clean_question(message, self.settings.max_question_chars))
         intent = route(cleaned)
         resolution = None
         # Right after the diagnosis asked something, a reply to it updates that assessment.
@@ -80,6 +80,8 @@ class Advisor:
         if open_questions is not None and not answers_open_questions(cleaned, intent):
             open_questions = None
         to_diagnosis = intent.to_diagnosis or open_questions is not None
+        if to_diagnosis and open_questions is None and self._article_answers_next_steps(cleaned, intent):
+            to_diagnosis = False
         if to_diagnosis:
             events = stream_reply(self.diagnosis, cleaned, intent, self.chain.model_name, open_questions)
         else:
@@ -99,6 +101,19 @@ class Advisor:
                 if conversation is not None:
                     conversation.add(turn)
             yield event
+
+    def _article_answers_next_steps(self, message: str, intent) -> bool:
+        """Whether "what should we do now?" is better answered from the article than by
+        the diagnosis: nothing has been assessed yet, and the message places the company
+        in a stage by what happens in it ("AI已经写进我们公司战略了,这个时候重点应该做些什么?")
+        without describing it enough to diagnose. The article's advice for that stage is
+        then the answer, rather than "I don't know your stage yet"."""
+        from advisor.retrieval.query import stage_described_as_current
+
+        if intent.kind != "company_next_steps" or stage_described_as_current(message, moving_on=True) is None:
+            return False
+        assessment, _ = self.diagnosis.latest_assessment()
+        return assessment is None
 
     def _answer(self, question: str, section: str | None, fact) -> Iterator[AnswerEvent]:
         """The chain's events for the standalone ``question``, or the stored answer to it

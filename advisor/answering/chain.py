@@ -41,7 +41,8 @@ from advisor.answering.stopping import (
 )
 from advisor.answering.unsure import quote_when_unsure
 from advisor.answering.verdict import settle
-from advisor.knowledge.chunks import Chunk
+from advisor.knowledge.chunks import STAGE_NAMES_ZH, Chunk
+from advisor.knowledge.stage_document import SECTIONS
 from advisor.llm.protocol import abilities_of
 from advisor.llm.timing import Stopwatch
 from advisor.retrieval.keywords import ZH_QUESTION_TERMS, tokenize
@@ -266,9 +267,15 @@ class AnswerChain:
             yield AnswerEvent("token", text=text[shown:])
         text = text.strip()
         refused = not retrieval.covered or says_not_covered(text)
+        # The passage of a fact that follows the answer is evidence for it too: a figure
+        # the model took from it ("6 to 12 months", stage 5's project period) is grounded.
+        evidence = list(sources)
+        for label in held.labels if held is not None else ():
+            evidence = self._with_passage(evidence, label)
+        held_passages = [s.text for s in evidence[len(sources):]]
         problem = None
         if retrieval.covered and (leaked or not refused):
-            problem = self.guard.problem(text, question, [s.text for s in sources])
+            problem = self.guard.problem(text, question, [s.text for s in evidence])
         if problem is not None:
             lang = retrieval.language
             text = f"{NOT_COVERED[lang]} {WITHDRAWN_LEAK[lang]}"
@@ -277,15 +284,23 @@ class AnswerChain:
         else:
             if not refused:
                 sources = sources + self._cited_article_passages(text, sources)
-            verdict = settle(text, refused, question, retrieval.language, [s.text for s in sources], quoted,
+            verdict = settle(text, refused, question, retrieval.language,
+                             [s.text for s in sources] + held_passages, quoted,
                              lambda: self.quote_on_point(question, retrieval, sources, section))
             text, refused = verdict.text, verdict.refused
             if verdict.retract is not None:
                 yield AnswerEvent("retract", text=verdict.retract)
             if held is not None and not refused and verdict.retract is None:
                 line = held.line(retrieval.language)
-                yield AnswerEvent("token", text=f"\n\n{line}")
-                text = f"{text}\n\n{line}"
+                if _answers_another_stage(text, held):
+                    # "The 'build your own AI' stage lasts 3 to 6 months [阶段二 · 预期所需时间]"
+                    # above stage four's 1.5 to 3 years: two answers that contradict each
+                    # other. The article's own sentence for the stage described stays.
+                    yield AnswerEvent("retract", text=line)
+                    text = line
+                else:
+                    yield AnswerEvent("token", text=f"\n\n{line}")
+                    text = f"{text}\n\n{line}"
                 for label in held.labels:
                     sources = self._with_passage(sources, label)
         if quoted and problem is None:
@@ -364,3 +379,24 @@ class AnswerChain:
             for p in retrieval.passages
             if p.chunk.id in kept_ids
         ]
+
+
+def _answers_another_stage(text: str, fact: KeyFact) -> bool:
+    """Whether ``text`` cites the section of ``fact`` only for stages other than the one
+    the fact quotes: the model answered the same question for another stage."""
+    if fact.stage is None:
+        return False
+    cited = [_stage_and_section(label) for label in cited_labels(text)]
+    if any(stage == fact.stage for stage, _ in cited):
+        return False
+    return any(section == fact.section and stage is not None for stage, section in cited)
+
+
+_STAGE_BY_NAME = {name: stage for stage, name in STAGE_NAMES_ZH.items()}
+_SECTION_BY_NAME = {squash(section.zh): key for key, section in SECTIONS.items()}
+
+
+def _stage_and_section(label: str) -> tuple[int | None, str | None]:
+    """The stage and section a label names ("[阶段二 · 预期所需时间]" -> 2, "duration")."""
+    where, _, section = label.strip("[]").partition("·")
+    return _STAGE_BY_NAME.get(where.strip()), _SECTION_BY_NAME.get(squash(section))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from advisor.knowledge.chunks import STAGE_DOCUMENT_SOURCE, STAGE_NAMES_ZH
 from advisor.knowledge.stage_document import SECTIONS
 from advisor.retrieval.general_points import general_point, point_item
-from advisor.retrieval.query import stage_by_content, stage_described_as_current, stages_named
+from advisor.retrieval.query import stage_by_content, stage_described_as_current, stages_described, stages_named
 
 LEAD = {"zh": "文档原文:", "en": "From the article: "}
 MAX_ITEMS = 4  # a list (actions, KPIs) is quoted up to this many items
@@ -156,17 +156,64 @@ def fact_for_question(stage_book, question: str, stage: int | None, topic: str |
     """
     named = stage
     if stage is None and topic is not None:
+        compared = _stages_compared(question)
+        if compared:
+            return _with_others(key_fact(stage_book, compared[0], topic, question),
+                                [key_fact(stage_book, other, topic, question) for other in compared[1:]])
         stage = stage_described_as_current(question, moving_on=topic == "transition")
     fact = key_fact(stage_book, stage, topic, question)
     if fact is not None and named is not None:
         others = [key_fact(stage_book, other, topic, question) for other in stages_named(question)[1:]]
         if others := tuple(other for other in others if other is not None):
             fact = replace(fact, also=others)
+    if fact is not None:
+        companions = [key_fact(stage_book, stage, other, question) for other in _companion_topics(topic, question)]
+        if companions := tuple(c for c in companions if c is not None):
+            fact = replace(fact, also=fact.also + companions)
     # A stage mentioned in passing ("不能一上来就自建模型?") does not make a question on
     # no particular topic a question about that stage.
     if fact is None and named is None and (topic is None or stage_by_content(question) is None):
         fact = general_fact(stage_book, question)
     return fact
+
+
+# "How long should ONE pilot run, versus how long the whole phase lasts?": a project's
+# period asked beside the stage's own length.
+_WHOLE_STAGE = re.compile(
+    r"整个阶段|阶段本身|阶段(?:整体|总共|一共)|(?:整体|总共|一共).{0,4}(?:多久|多长)"
+    r"|\b(?:whole|entire|overall) (?:[\w-]+ ){0,3}(?:stage|phase)\b|\b(?:stage|phase) (?:as a whole|overall|itself)\b"
+    r"|\bhow long the (?:\w+ )?(?:stage|phase)\b"
+    # "how long does the disruptive-growth stage take", not "how long should a stage 3 project run"
+    r"|\bhow long (?:does|will|should|do) (?:the |this |that |each )?(?:[\w-]+ ){0,3}(?:stage|phase)\b"
+    r"(?!\s*(?:#?\d|one|two|three|four|five)?\s*(?:projects?|pilots?)\b)"
+    r"|阶段.{0,6}(?:多久|多长时间)|(?:多久|多长时间).{0,4}阶段", re.I)
+
+
+# "Does the team-workflow phase take longer than the first leader-led phase?"
+_COMPARES = re.compile(r"\bvs\.?(?=\s)|\bversus\b|\bcompared?\b|\bcomparison\b|\bthan\b|\bdiffer\w*|\bsame\b"
+                       r"|相比|比较|对比|区别|不同|一样|比.{1,12}(?:长|短|久|多|少|高|低|快|慢)", re.I)
+
+
+def _stages_compared(question: str) -> list[int]:
+    """The stages a question compares by what happens in them (none named by number)."""
+    described = stages_described(question)
+    return described if len(described) >= 2 and _COMPARES.search(question) else []
+
+
+def _with_others(fact: KeyFact | None, others: list[KeyFact | None]) -> KeyFact | None:
+    others = tuple(other for other in others if other is not None)
+    return replace(fact, also=fact.also + others) if fact is not None and others else fact
+
+
+def _companion_topics(topic: str | None, question: str) -> list[str]:
+    """Topics whose fact a question on ``topic`` also needs: what marks the move on is
+    judged by the stage's KPIs as much as by its transition passage, and a project's
+    period asked against the stage's length needs that length."""
+    if topic == "transition":
+        return ["kpis"]
+    if topic == "project_period" and _WHOLE_STAGE.search(question):
+        return ["duration"]
+    return []
 
 
 def general_fact(stage_book, question: str) -> KeyFact | None:

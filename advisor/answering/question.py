@@ -38,6 +38,19 @@ def _too_long(length: int, max_chars: int) -> QuestionError:
                          "Please shorten it to the part you want answered.")
 
 
+# Miswritings of the article's own terms that managers type (a homophone picked by the
+# input method, a neighbouring key). The rules that find a stage, a topic or a company's
+# description read words, so "跨部们" must read as "跨部门" before any of them runs.
+_MISWRITTEN = {"部们": "部门", "阶断": "阶段", "阶锻": "阶段", "介段": "阶段", "夸部门": "跨部门", "垮部门": "跨部门",
+               "文话": "文化"}
+_MISWRITTEN_PATTERN = re.compile("|".join(_MISWRITTEN))
+
+
+def mend_terms(text: str) -> str:
+    """``text`` with the article's terms spelt right ("跨部们" -> "跨部门")."""
+    return _MISWRITTEN_PATTERN.sub(lambda m: _MISWRITTEN[m.group()], text)
+
+
 def clean_question(text: str, max_chars: int) -> str:
     """The question ready for retrieval, or :class:`QuestionError` with a clear message."""
     if isinstance(text, (bytes, bytearray)):

@@ -223,6 +223,11 @@ _ABOUT_ARTICLE = re.compile(
     re.I,
 )
 
+# A task someone gave the user ("老板让我给全员定个AI考核", "my boss asked me to set up…")
+# says what they must do, not where the company stands.
+_TASK = re.compile(r"(?:让|叫|要|请|安排)我们?(?:给|帮|去|来|定|做|写|搞|出|弄|整理|制定|准备|设计|负责)"
+                   r"|\b(?:asked|wants?|told|needs?|tasked) me (?:to|with)\b", re.I)
+
 # Chinese question words, minus their indefinite uses ("什么都没做", "不怎么用", "几个部门").
 _ZH_ASKS = re.compile(r"什么|哪|多少|多久|多长|怎么|怎样|如何|为什么|为何|第几|几个?阶段|是否|是不是|有没有|要不要|"
                       r"该不该|能不能|可不可以|算不算|对不对|行不行|[吗呢么嘛]$")
@@ -327,7 +332,8 @@ def _describes(clause: _Clause) -> bool:
     """Whether a clause can be part of a description of the company: a plain statement,
     not a condition, not about the article, and not about a stage unless the company
     places itself in it ("我们在阶段二")."""
-    if clause.asks or clause.situation or clause.qualifier or _ABOUT_ARTICLE.search(clause.text):
+    if clause.asks or clause.situation or clause.qualifier or _ABOUT_ARTICLE.search(clause.text) \
+            or _TASK.search(clause.text):
         return False
     return clause.first_person or detect_stage(clause.text) is None
 

@@ -44,8 +44,8 @@ def _re(pattern: str) -> re.Pattern[str]:
 TOPICS: tuple[Topic, ...] = (
     Topic("project_period", "execution",
           _re(r"项目.{0,6}(?:周期|多久|多长|几个月|时间)|周期.{0,4}项目|"
-              r"\bprojects?\b.{0,40}\b(?:how long|last|run|period|duration|months?|length)\b|"
-              r"\b(?:how long|length|duration|period)\b.{0,30}\bprojects?\b"),
+              r"\b(?:projects?|pilots?)\b.{0,40}\b(?:how long|last|run|period|duration|months?|length)\b|"
+              r"\b(?:how long|length|duration|period)\b.{0,30}\b(?:projects?|pilots?)\b"),
           "{stage}的项目周期是多久?", "How long should a project in stage {n} run?"),
     Topic("kpis", "kpis",
           _re(r"KPI|指标|成果|考核|衡量|达标|达到什么|达到多少|满意度|效果|(?:完成|做)(?:几个|多少)|降本增效|(?:提高|提升|增长|降低|减少)了?多少|"
@@ -56,12 +56,15 @@ TOPICS: tuple[Topic, ...] = (
               r"efficiency gains?)\b"),
           "{stage}的KPI是什么?", "What are the KPIs of stage {n}?"),
     Topic("budget", "execution",
-          _re(r"预算|花多少|多少钱|成本|费用|投入|投资|花费|贵|"
+          _re(r"预算|花多少|多少钱|成本|费用|投入|投资|花费|贵|砸.{0,4}(?:钱|万)|[几十百千]+万|"
               r"\b(?:budget|costs?|spend|spending|money|invest|investment|price|afford|expensive|cheap)\b"),
           "{stage}需要多少预算?", "What budget does stage {n} need?"),
     Topic("duration", "duration",
-          _re(r"多长时间|多久|几个月|几年|需要.{0,3}时间|花.{0,2}时间|时长|"
-              r"\b(?:how long|duration|time ?frame|timeline|how many (?:months|years))\b"),
+          _re(r"多长时间|多久|几个月|几年|需要.{0,3}时间|花.{0,2}时间|时长|更久|"
+              r"[一二两三四五六七八九十半\d]+个?(?:月|周|年)(?:内|之内)?(?:能|可以|够|就能|就够|搞定|做完)|"
+              r"\b(?:is|are) (?:\w+ ){0,2}(?:months?|weeks?|years?) enough\b|"
+              r"\b(?:how long|duration|time ?frame|timeline|how many (?:months|years))\b"
+              r"|\b(?:takes?|lasts?) (?:longer|less time|as long)\b"),
           "{stage}需要多长时间?", "How long does stage {n} take?"),
     Topic("project_team", "execution",
           _re(r"谁.{0,4}(?:负责|牵头|带头|主导|领导|带领|管理|主持)|项目经理|项目团队|团队成员|"

@@ -36,7 +36,7 @@ _LAW = re.compile(
     r"|\b(?!(?:The|What|Which|Does|Do|How|Is|Are|Any|Our)\b)(?:[A-Z][\w.-]*\s+){1,5}(?:Act|Law|Regulation|Directive)s?\b")
 # The article gives no payback period or return figure, only asks that KPIs judge the return.
 _PAYBACK = re.compile(
-    r"回本|回收期|收回成本|投资回报率|回报率|\broi\b|\bpayback\b|\bpay (?:for )?(?:it|them)sel(?:f|ves)\b"
+    r"回本|回收期|收回成本|投资回报率|回报率|\broi\b|\bpayback\b|\bpays? (?:for )?(?:it|them)sel(?:f|ves)\b"
     r"|\bpays? (?:it |itself )?back\b|\bbreak[- ]?even\b|\breturn on (?:the |our )?(?:ai )?investment\b", re.I)
 _HOW_MUCH = re.compile(
     r"多少|多久|多长|几个?月|几年|百分之|\bhow (?:long|many|much|soon|quickly|fast)\b|\bwhat\b.{0,25}\b(?:percentage|rate|period|figure|number)\b"
@@ -46,14 +46,28 @@ _PRODUCT = re.compile(
     r"豆包|kimi|讯飞星火|文心一言|ernie|chatgpt|\bgpt-?\d|claude|通义|deepseek|gemini|copilot|llama|qwen|midjourney|剪映|奇灵|讯飞听见"
     r"|服务商|供应商|厂商|品牌|\bvendors?\b|\bbrands?\b|\bsuppliers?\b", re.I)
 _RANKING = re.compile(
-    r"哪(?:个|一个|款|家|种)(?:最|更)?(?:好|强|适合|靠谱|划算)|更好用|更适合|最好用|最靠谱|推荐哪"
+    r"哪(?:个|一个|款|家|种)(?:最|更)?(?:好|强|适合|靠谱|划算|便宜|省钱)|更好用|更适合|最好用|最靠谱|推荐哪"
     r"|\bwhich\b.{0,30}\b(?:better|best|cheaper|cheapest|recommend\w*)\b|\b(?:better|best)\b.{0,40}\bor\b"
     r"|\bvs\.?(?=\s)|\bversus\b", re.I)
+# What a named product costs: the article names tools as examples and prices none.
+_PRICE = re.compile(r"多少钱|价格|价钱|售价|收费|订阅费|年费|月费|\bprices?\b|\bpricing\b|\bper (?:seat|user|licen[cs]e|month)\b"
+                    r"|\bper million tokens\b|\bhow much (?:does|do|is|are)\b.{0,40}\bcost\b", re.I)
+# Figures about other companies or markets ("What share of SMEs in Germany use AI?").
+_STATISTICS = re.compile(
+    r"(?:多少|几成|百分之几|什么比例|比例是多少)(?:的)?(?:中小)?(?:企业|公司)|(?:企业|公司)(?:中|里)?(?:有)?(?:多少|几成|百分之几)"
+    r"|\b(?:what|which) (?:percentage|share|proportion|fraction|number) of (?:\w+ ){0,3}"
+    r"(?:companies|firms|smes|businesses|enterprises|manufacturers|retailers)\b"
+    r"|\bhow many (?:\w+ ){0,2}(?:companies|firms|smes|businesses|enterprises)\b.{0,40}\b(?:adopted|use|using|have)\b", re.I)
 # Technical how-to: training, hardware, code. The article stays with the stages.
-_TECHNICAL = (r"lora|qlora|\brag\b|langchain|向量数据库|\bvector (?:database|db|store)|微调|fine-?tun\w*|超参数?|hyper-?parameters?"
+_TECHNICAL = (r"lora|qlora|学习率|\blearning rate|\bbatch size|\bepochs?\b|\brag\b|langchain|向量数据库|\bvector (?:database|db|store)|微调|fine-?tun\w*|超参数?|hyper-?parameters?"
               r"|参数|python|\bsql\b|excel|函数|公式|\bapi\b|显卡|显存|\bgpus?\b|\bvram\b|\bcuda\b|\b\d{1,3}\s?b\b")
-_HOW_TO = r"怎么|如何|具体|步骤|操作|配置|搭建|写一?个|需要几张|几张|多大|\bhow (?:do|to|can|should|much|many)\b|walk me through|set(?:ting)? up|step[- ]by[- ]step|configure|install|write"
+_HOW_TO = r"怎么|如何|具体|步骤|操作|配置|搭建|写一?个|需要几张|几张|多大|设多少|设成|设置|调多少|多少(?:比较)?合适|\bwhat (?:\w+ )?(?:rate|rank|size|settings?|values?)\b|\bhow (?:do|to|can|should|much|many)\b|walk me through|set(?:ting)? up|step[- ]by[- ]step|configure|install|write"
 _HOW_TO_TECHNICAL = re.compile(rf"(?:{_HOW_TO}).{{0,25}}(?:{_TECHNICAL})|(?:{_TECHNICAL}).{{0,6}}(?:{_HOW_TO})", re.I)
+# Shares and markets: the article gives no investment advice, and a model given passages
+# on "投入" would read them as if they were ("科大讯飞股价走势稳定").
+_MARKET = re.compile(
+    r"股价|股票|股市|炒股|概念股|基金|市值|\bstocks?\b|\bshare (?:price|market)s?\b|\bstock market\b"
+    r"|\b(?:buy|sell|hold)\b.{0,30}\bshares\b|\bearnings (?:call|report)s?\b|\bmarket cap\w*", re.I)
 
 _KINDS = [
     (Outside("law",
@@ -70,11 +84,26 @@ _KINDS = [
              "文档只把这些工具作为例子列出,没有比较或推荐具体的产品和服务商。",
              "The document lists tools only as examples; it does not compare or recommend products or vendors."),
      lambda q: bool(_PRODUCT.search(q) and _RANKING.search(q))),
+    (Outside("price",
+             "文档只把这些工具作为例子列出,没有给出任何产品的价格;它只建议第三阶段订购1-3个云端SaaS工具,年费用控制在几千元人民币。",
+             "The document lists tools only as examples and prices none of them; for stage 3 it only advises 1-3 "
+             "cloud SaaS tools at a few thousand RMB a year in all."),
+     lambda q: bool(_PRODUCT.search(q) and _PRICE.search(q))),
+    (Outside("statistics",
+             "文档没有其他企业、行业或国家的统计数字;它讲的是一家企业走过五个阶段的做法。",
+             "The document gives no figures about other companies, industries or countries; it describes how one "
+             "company moves through the five stages."),
+     lambda q: bool(_STATISTICS.search(q))),
     (Outside("technical",
              "文档不涉及技术操作细节(模型训练、硬件配置、编程等),只讲企业AI应用的五个阶段。",
              "The document does not go into technical how-to (model training, hardware, code); it describes "
              "the five stages of adoption."),
      lambda q: bool(_HOW_TO_TECHNICAL.search(q))),
+    (Outside("market",
+             "文档不涉及股票、基金或其他投资建议,只讲企业AI应用的五个阶段。",
+             "The document gives no advice on shares or other investments; it describes the five stages "
+             "of adoption."),
+     lambda q: bool(_MARKET.search(q))),
 ]
 
 

@@ -83,17 +83,20 @@ def stages_named(text: str) -> list[int]:
 # work while asking about stage 4).
 _STAGE_CONTENT = {
     1: r"领导带头|一把手|(?:老板|领导)(?:自己|亲自|.{0,6}带头)|个人(?:工作)?效率|个人(?:和|与|及)团队"
-       r"|刚起步|起步阶段|刚开始(?:引入|用|使用|接触)"
+       r"|刚起步|起步阶段|刚开始(?:引入|用|使用|接触)|(?:老板|领导|一把手).{0,6}(?:拍板|下决心|决定要)"
+       # what each person uses is stage 1's measure ("每个人起码得会用几个大模型")
+       r"|(?:几|多少)个大(?:语言)?模型|\bhow many (?:\w+ )?(?:llms|chatbots|language models)\b"
        r"|\b(?:ceo|owner|boss|founder)s? (?:himself|herself|themselves|personally)\b"
-       r"|\b(?:ceo|owner|boss|founder)s?\b.{0,30}\bpersonally\b"
+       r"|\b(?:ceo|owner|boss|founder)s?\b.{0,30}\bpersonally\b|\bleader[- ]led\b"
        r"|\bpersonal (?:productivity|efficiency)|\bindividual (?:ai )?(?:use|productivity|efficiency)"
-       r"|\b(?:learn\w*|use|using|try\w*)\b.{0,25}\bon their own\b|\bby themselves\b",
-    2: r"部门内|团队协作|团队工作流程|\bdepartment[- ]only\b|\bin[- ]department\b"
+       r"|\b(?:learn\w*|uses?|using|try\w*)\b.{0,25}\bon their own\b|\bby themselves\b",
+    2: r"部门内|部门里|部门层面|团队协作|团队工作流程|\bdepartment[- ]only\b|\bin[- ]department\b"
        r"|\b(?:within|to|in|inside) (?:a|one|the|each|our) (?:single )?department\b"
-       r"|\bteam (?:workflows?|collaboration)|\bteam[- ]level\b",
-    3: r"跨部门|跨团队|\bcross[- ]?(?:department|team|functional)\w*",
-    4: r"公司战略|核心业务|专属|自建|自有(?:AI)?(?:模型|应用)"
-       r"|\b(?:own|company[- ]specific|custom|proprietary|in[- ]house) (?:ai )?(?:models?|llms?|capabilit\w+)"
+       r"|\bteam[- ](?:workflows?|collaboration)|\bteam[- ]level\b",
+    3: r"跨部门|跨团队|\bcross[- ]?(?:department|dept|team|functional)\w*"
+       r"|\bjoint (?:ai )?(?:projects?|pilots?)\b|\bdepartments?\b.{0,30}\bpair(?:ing)? up\b",
+    4: r"公司战略|核心业务|专属|自建|自有(?:AI)?(?:模型|应用)|自己的(?:AI)?(?:大?模型|应用)"
+       r"|\b(?:own|company[- ]specific|custom|proprietary|in[- ]house) (?:ai )?(?:models?|llms?|capabilit\w+|apps?|applications?)"
        r"|\bbuild(?:ing)? (?:your|our|its|their) own ai\b"
        r"|\bcore business|\b(?:company|corporate|business|our) strategy",
     5: r"生态|上下游|合作伙伴|联合研发|行业平台|平台型|颠覆|商业模式|\becosystem|\bpartners?\b"
@@ -109,6 +112,13 @@ def stage_by_content(text: str) -> int | None:
     "the department-only phase"), or None when it describes none or several."""
     found = [stage for stage, pattern in _STAGE_CONTENT_PATTERNS.items() if pattern.search(text)]
     return found[0] if len(found) == 1 else None
+
+
+def stages_described(text: str) -> list[int]:
+    """Every stage a question describes by what happens in it, in the order it speaks of
+    them ("the team-workflow phase … the first leader-led phase": 2, 1)."""
+    first = {stage: m.start() for stage, pattern in _STAGE_CONTENT_PATTERNS.items() if (m := pattern.search(text))}
+    return sorted(first, key=first.get)
 
 
 # Where a question is heading rather than where the company is: a stage described after

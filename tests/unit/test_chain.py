@@ -233,3 +233,21 @@ def test_a_repeated_line_ends_the_answer_without_the_repeat():
     numbered = "根据文档:\n1. 提交服务投诉等文件。\n2. 提交服务合同等文件。\n3. 提交服务投诉等文件。\n"
     assert without_repeated_line(numbered) == "根据文档:\n1. 提交服务投诉等文件。\n2. 提交服务合同等文件。\n"
     assert without_repeated_line("1. 第一步先做这件事情。\n2. 第二步再做那件事情。\n") is None
+
+
+def test_a_question_on_a_company_document_needs_no_word_of_the_article(private_root, e5):
+    from advisor.container import build_advisor
+    from tests.conftest import make_settings
+    from tests.fakes import ScriptedChatModel
+
+    advisor = build_advisor(make_settings(private_root), chat_model=ScriptedChatModel(replies=[REPLY]), embeddings=e5)
+    doc = private_root / "leave.md"
+    doc.write_text("# Annual leave\nEvery employee gets 15 days of annual leave a year; the leave year starts in April.\n"
+                   "Unused leave days carry over for three months.\n", encoding="utf-8")
+    advisor.add_documents([doc])
+    question = "How many days of annual leave do we get?"
+    result = advisor.retriever.retrieve(question)
+    assert result.covered, result.reason
+    assert result.passages[0].chunk.source != "stage_document"
+    # The same words with only the article to answer from are about nothing it covers.
+    assert not advisor.retriever.retrieve("Where should we go for a weekend hike?").covered

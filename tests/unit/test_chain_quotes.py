@@ -206,3 +206,28 @@ def test_a_question_comparing_two_stages_quotes_both_and_shows_both_passages(mak
     assert "4-8" in answer.answer and "6-12" in answer.answer and not answer.refused
     cited = [s.label for s in answer.sources if s.cited]
     assert "[阶段四 · 项目执行]" in cited and "[阶段五 · 项目执行]" in cited
+
+
+def test_an_answer_about_another_stage_gives_way_to_the_described_stages_fact(make_advisor):
+    # The question describes stage four (its own models) without naming it; the model
+    # answers with stage two's duration and cites it.
+    reply = "According to the document, it usually lasts a few months [阶段二 · 预期所需时间]."
+    events, answer = run(make_advisor(reply), "How long does it take to build our own AI models on company data?")
+    assert answer.answer == "From the article: About 1.5 to 3 years. [阶段四 · 预期所需时间]"
+    assert "a few months" not in answer.answer and "retract" in [e.kind for e in events]
+
+
+def test_an_answer_citing_the_described_stage_keeps_its_words(make_advisor):
+    reply = "According to the document, it takes about 1.5 to 3 years [阶段四 · 预期所需时间]."
+    events, answer = run(make_advisor(reply), "How long does it take to build our own AI models on company data?")
+    assert answer.answer == reply + "\n\nFrom the article: About 1.5 to 3 years. [阶段四 · 预期所需时间]"
+    assert "retract" not in [e.kind for e in events]
+
+
+def test_a_figure_from_the_passage_of_the_fact_that_follows_is_grounded(make_advisor):
+    # The question describes stage five without naming it; retrieval need not rank its
+    # project passage, but the fact that follows the answer quotes it.
+    reply = "According to the document, a project there runs 6-12 months [阶段五 · 项目执行]."
+    _, answer = run(make_advisor(reply), "How long should a project take when we co-build an industry platform with partners?")
+    assert not answer.refused and answer.answer.startswith(reply)
+    assert "[阶段五 · 项目执行]" in answer.answer.split(reply)[1]

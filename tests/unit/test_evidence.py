@@ -99,3 +99,33 @@ def test_a_question_comparing_stages_gets_each_stages_fact(book):
     assert fact.labels == ("[阶段四 · 项目执行]", "[阶段五 · 项目执行]")
     lines = fact.line("en").split("\n")
     assert "4-8 months" in lines[0] and "6-12 months" in lines[1] and lines[1].endswith("[阶段五 · 项目执行]")
+
+
+@pytest.mark.parametrize("question, stage", [
+    ("跨部门项目要做出什么成绩,才算可以进入下一个阶段?", None),
+    ("What marks the move from stage 3 to the next stage?", 3),
+])
+def test_what_marks_the_move_on_comes_with_the_stages_kpis(book, question, stage):
+    fact = fact_for_question(book, question, stage, "transition")
+    assert fact.labels == ("[阶段三 · 过渡到下一阶段]", "[阶段三 · 预期成果与KPI]")
+    assert "15%-20%" in fact.line("zh") and "15-20%" in fact.line("en")
+
+
+@pytest.mark.parametrize("question, stage, labels", [
+    ("In the last stage, how long should a single project take compared with the stage as a whole?", 5,
+     ("[阶段五 · 项目执行]", "[阶段五 · 预期所需时间]")),
+    ("How long should one cross-dept pilot run, versus how long the whole cross-department phase lasts?", None,
+     ("[阶段三 · 项目执行]", "[阶段三 · 预期所需时间]")),
+    ("How long should a stage 3 project run?", 3, ("[阶段三 · 项目执行]",)),  # the project's period alone
+])
+def test_a_projects_period_against_the_stages_length_gets_both(book, question, stage, labels):
+    assert fact_for_question(book, question, stage, "project_period").labels == labels
+
+
+def test_stages_compared_by_what_happens_in_them_get_each_stages_fact(book):
+    question = "Does the team-workflow phase take longer than the first leader-led phase, or roughly the same?"
+    fact = fact_for_question(book, question, None, "duration")
+    assert fact.labels == ("[阶段二 · 预期所需时间]", "[阶段一 · 预期所需时间]")
+    # Without a comparison, two stages described are no question about either.
+    assert fact_for_question(book, "How long does it take to go from leader-led use to team workflows?",
+                             None, "duration") is None

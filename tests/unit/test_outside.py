@@ -23,6 +23,14 @@ from advisor.retrieval.outside import outside_the_article
     ("How do I set up a RAG pipeline for our manuals?", "technical"),
     ("跑一个70B的模型需要几张显卡?", "technical"),
     ("How much VRAM does a 14B model need?", "technical"),
+    ("How many months until the SaaS spend pays for itself?", "payback"),
+    ("科大讯飞最近股价走势怎么样,现在值得买入吗?", "market"),
+    ("Which AI stocks should we put our spare cash into?", "market"),
+    ("Should I buy Nvidia shares before the earnings call?", "market"),
+    ("豆包企业版一年的订阅费具体是多少钱?", "price"),
+    ("How much does a Kimi enterprise account cost per seat per year?", "price"),
+    ("What percentage of small businesses worldwide had adopted generative AI by 2024?", "statistics"),
+    ("用LoRA微调客服模型,学习率和rank设多少比较合适?", "technical"),
 ])
 def test_a_question_for_what_the_article_lacks(question, kind):
     found = outside_the_article(question)
@@ -41,6 +49,11 @@ def test_a_question_for_what_the_article_lacks(question, kind):
     "阶段四的KPI是什么?",
     "我们用DeepSeek做了本地部署,文章对数据安全怎么要求?",
     "How many SaaS tools should we subscribe to in stage 3?",
+    "How do we get departments to share data for a joint project?",  # share, not shares
+    "What does the article say about market share and new products?",
+    "阶段三订购SaaS工具,年费用控制在多少?",  # the article's own budget, no product priced
+    "What share of our staff should use AI tools in stage 1?",  # the company's own figure
+    "How should we rank the departments for the first cross-department project?",
 ])
 def test_a_question_the_article_answers_is_left_alone(question):
     assert outside_the_article(question) is None

@@ -131,3 +131,16 @@ def test_a_part_of_the_article_outside_the_stages_named(text, section):
 ])
 def test_every_stage_a_question_names(text, stages):
     assert stages_named(text) == stages
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("每个人起码得会用几个大模型、几个专业小工具才算达标?", 1),
+    ("How many LLMs should each employee be using?", 1),
+    ("部门层面推AI的时候,文化上要往哪个方向带?", 2),
+    ("Which departments should pair up on a first joint AI project?", 3),
+    ("everyone here already uses chatbots on their own. what comes next?", 1),
+])
+def test_more_ways_a_stage_is_described(text, stage):
+    from advisor.retrieval.query import stage_by_content
+
+    assert stage_by_content(text) == stage

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from advisor.answering.question import QuestionError, clean_question
+from advisor.answering.question import QuestionError, clean_question, mend_terms
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\t\n  \n", "\x00\x07", "\u202e\u200f"])
@@ -55,3 +55,18 @@ def test_normal_text_is_unchanged(text):
 
 def test_text_is_nfc_normalised():
     assert clean_question("Cafe\u0301", 2000) == "Caf\u00e9"
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("搞第一个跨部们AI项目要投多少钱?", "搞第一个跨部门AI项目要投多少钱?"),
+    ("才算可以进入下一个阶断?", "才算可以进入下一个阶段?"),
+    ("阶段三的KPI是什么?", "阶段三的KPI是什么?"),  # spelt right: left as it is
+])
+def test_the_articles_terms_are_read_as_meant(typed, read):
+    assert mend_terms(typed) == read
+
+
+def test_a_miswritten_term_still_finds_its_stage():
+    from advisor.retrieval.query import stage_by_content
+
+    assert stage_by_content(mend_terms("跨部们项目怎么做?")) == 3

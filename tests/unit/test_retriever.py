@@ -139,3 +139,10 @@ def test_a_part_of_the_article_named_is_covered_and_ranked(retriever):
     assert result.covered and result.stage is None
     assert result.extra["named_section"] == "principles" and result.extra["described_stage"] is None
     assert "principles" in [p.chunk.section for p in result.passages[:3]]
+
+
+def test_a_question_about_nothing_the_article_covers_is_declined_even_when_a_passage_stands_out(retriever):
+    result = retriever.retrieve("下个月想去云南玩五天,帮我排一条旅游路线呗")
+    assert not result.covered
+    assert result.reason == "the question speaks of nothing the article is about"
+    assert retriever.retrieve("阶段三需要多长时间?").covered

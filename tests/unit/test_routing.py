@@ -184,3 +184,15 @@ def test_a_question_passed_on_from_the_board_is_a_question_not_a_description():
     assert route("My boss asks which stage we are in.").kind == "company_next_steps"
     assert route("老板问我们公司现在处于哪个阶段").kind == "company_next_steps"
     assert route("老板问第三阶段要多久").kind == "document"
+
+
+@pytest.mark.parametrize("message", [
+    "老板让我给全员定个AI使用考核,每个人起码得会用几个大模型、几个专业小工具才算达标?",
+    "My boss asked me to set the AI targets for our whole staff, so how many tools should each person use?",
+])
+def test_a_task_someone_gave_the_user_is_no_description_of_the_company(message):
+    assert route(message).kind == "document"
+
+
+def test_what_the_boss_does_is_still_a_description():
+    assert route("我们公司五十人,老板天天用豆包写方案,员工大多用两三个大模型,下一步该做什么?").to_diagnosis
