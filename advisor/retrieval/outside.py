@@ -42,9 +42,9 @@ _HOW_MUCH = re.compile(
     r"多少|多久|多长|几个?月|几年|百分之|\bhow (?:long|many|much|soon|quickly|fast)\b|\bwhat\b.{0,25}\b(?:percentage|rate|period|figure|number)\b"
     r"|\bexpect\w*\b|\btypical\w*\b", re.I)
 # The article lists tools as examples; it ranks none and names no vendor.
-_PRODUCT = re.compile(
-    r"豆包|kimi|讯飞星火|文心一言|ernie|chatgpt|\bgpt-?\d|claude|通义|deepseek|gemini|copilot|llama|qwen|midjourney|剪映|奇灵|讯飞听见"
-    r"|服务商|供应商|厂商|品牌|\bvendors?\b|\bbrands?\b|\bsuppliers?\b", re.I)
+_PRODUCT_NAME = (r"豆包|kimi|讯飞星火|文心一言|ernie|chatgpt|\bgpt-?\d|claude|通义|deepseek|gemini|copilot|llama|qwen"
+                 r"|midjourney|剪映|奇灵|讯飞听见")
+_PRODUCT = re.compile(_PRODUCT_NAME + r"|服务商|供应商|厂商|品牌|\bvendors?\b|\bbrands?\b|\bsuppliers?\b", re.I)
 _RANKING = re.compile(
     r"哪(?:个|一个|款|家|种)(?:最|更)?(?:好|强|适合|靠谱|划算|便宜|省钱)|更好用|更适合|最好用|最靠谱|推荐哪"
     r"|\bwhich\b.{0,30}\b(?:better|best|cheaper|cheapest|recommend\w*)\b|\b(?:better|best)\b.{0,40}\bor\b"
@@ -54,7 +54,8 @@ _PRICE = re.compile(r"多少钱|价格|价钱|售价|收费|订阅费|年费|月
                     r"|\bper million tokens\b|\bhow much (?:does|do|is|are)\b.{0,40}\bcost\b", re.I)
 # Figures about other companies or markets ("What share of SMEs in Germany use AI?").
 _STATISTICS = re.compile(
-    r"(?:多少|几成|百分之几|什么比例|比例是多少)(?:的)?(?:中小)?(?:企业|公司)|(?:企业|公司)(?:中|里)?(?:有)?(?:多少|几成|百分之几)"
+    # other companies, counted: not "我们公司有多少人在用AI"
+    r"多少家(?:中小)?(?:企业|公司)|(?:多少|什么|几成|百分之几)(?:比例)?的(?:中小)?(?:企业|公司)"
     r"|\b(?:what|which) (?:percentage|share|proportion|fraction|number) of (?:\w+ ){0,3}"
     r"(?:companies|firms|smes|businesses|enterprises|manufacturers|retailers)\b"
     r"|\bhow many (?:\w+ ){0,2}(?:companies|firms|smes|businesses|enterprises)\b.{0,40}\b(?:adopted|use|using|have)\b", re.I)
@@ -88,7 +89,8 @@ _KINDS = [
              "文档只把这些工具作为例子列出,没有给出任何产品的价格;它只建议第三阶段订购1-3个云端SaaS工具,年费用控制在几千元人民币。",
              "The document lists tools only as examples and prices none of them; for stage 3 it only advises 1-3 "
              "cloud SaaS tools at a few thousand RMB a year in all."),
-     lambda q: bool(_PRODUCT.search(q) and _PRICE.search(q))),
+     # A named product only: "和供应商一起做,要投入多少钱?" asks the article's budget.
+     lambda q: bool(re.search(_PRODUCT_NAME, q, re.I) and _PRICE.search(q))),
     (Outside("statistics",
              "文档没有其他企业、行业或国家的统计数字;它讲的是一家企业走过五个阶段的做法。",
              "The document gives no figures about other companies, industries or countries; it describes how one "

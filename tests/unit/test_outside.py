@@ -30,6 +30,7 @@ from advisor.retrieval.outside import outside_the_article
     ("豆包企业版一年的订阅费具体是多少钱?", "price"),
     ("How much does a Kimi enterprise account cost per seat per year?", "price"),
     ("What percentage of small businesses worldwide had adopted generative AI by 2024?", "statistics"),
+    ("国内有多少比例的中小企业已经用上了大模型?", "statistics"),
     ("用LoRA微调客服模型,学习率和rank设多少比较合适?", "technical"),
 ])
 def test_a_question_for_what_the_article_lacks(question, kind):
@@ -54,6 +55,8 @@ def test_a_question_for_what_the_article_lacks(question, kind):
     "阶段三订购SaaS工具,年费用控制在多少?",  # the article's own budget, no product priced
     "What share of our staff should use AI tools in stage 1?",  # the company's own figure
     "How should we rank the departments for the first cross-department project?",
+    "我们公司有多少人在用AI才算过了第一阶段?",  # the company's own people, not other companies
+    "和上下游供应商一起做生态合作,要投入多少钱?",  # the article's budget, no product priced
 ])
 def test_a_question_the_article_answers_is_left_alone(question):
     assert outside_the_article(question) is None
