@@ -163,13 +163,11 @@ def fact_for_question(stage_book, question: str, stage: int | None, topic: str |
         stage = stage_described_as_current(question, moving_on=topic == "transition")
     fact = key_fact(stage_book, stage, topic, question)
     if fact is not None and named is not None:
-        others = [key_fact(stage_book, other, topic, question) for other in stages_named(question)[1:]]
-        if others := tuple(other for other in others if other is not None):
-            fact = replace(fact, also=others)
+        fact = _with_others(fact, [key_fact(stage_book, other, topic, question)
+                                   for other in stages_named(question)[1:]])
     if fact is not None:
-        companions = [key_fact(stage_book, stage, other, question) for other in _companion_topics(topic, question)]
-        if companions := tuple(c for c in companions if c is not None):
-            fact = replace(fact, also=fact.also + companions)
+        fact = _with_others(fact, [key_fact(stage_book, stage, other, question)
+                                   for other in _companion_topics(topic, question)])
     # A stage mentioned in passing ("不能一上来就自建模型?") does not make a question on
     # no particular topic a question about that stage.
     if fact is None and named is None and (topic is None or stage_by_content(question) is None):
@@ -201,6 +199,7 @@ def _stages_compared(question: str) -> list[int]:
 
 
 def _with_others(fact: KeyFact | None, others: list[KeyFact | None]) -> KeyFact | None:
+    """``fact`` with the facts of ``others`` that exist quoted after it."""
     others = tuple(other for other in others if other is not None)
     return replace(fact, also=fact.also + others) if fact is not None and others else fact
 
