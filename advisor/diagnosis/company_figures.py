@@ -43,14 +43,20 @@ _PERCENT = re.compile(
     # "nine in ten", "eight out of 10": a share said in words.
     r"|\b(?P<word_part>" + _EN_NUMBER + r")\s+(?:out of|in)\s+(?P<word_total>" + _EN_NUMBER + r"|\d+)\b"
     r"(?!\s*(?:%|percent|years?|months?|weeks?|days?))"
-    r"|(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")",
+    r"|(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")"
+    # "lessons booked per staff hour roughly doubled", "效率翻了一番": a gain of 100%
+    r"|(?P<times>\b(?:doubled|tripled|quadrupled)\b|翻了?(?:一|两|二)?番|翻倍)",
     re.I,
 )
+_TIMES = {"doubled": 100.0, "tripled": 200.0, "quadrupled": 300.0, "翻两番": 300.0, "翻二番": 300.0,
+          "翻了两番": 300.0, "翻了二番": 300.0}
 _PROJECTS = re.compile(
-    r"(?<![第A-Za-z0-9])(?P<count>\d+|" + _ZH_NUMBER + r"|好几|几|" + _EN_NUMBER + r"|another|a couple of|several)\s*"
-    r"(?P<more>more\s+)?(?:个|项)?\s*(?:other\s+)?(?:[^\s,\uff0c。;\uff1b.!?\uff01\uff1f]{0,10}?|(?:[\w-]+\s+){0,3}?)"
+    r"(?<![第A-Za-z0-9])(?P<count>\d+|" + _ZH_NUMBER + r"|好几|几|" + _EN_NUMBER + r"|another|a couple of|several)"
+    # "前几年从个人使用、部门内项目做到…": years are no count of projects
+    r"(?!\s*(?:年|个月|个星期|星期|天|周|次|倍|岁))\s*"
+    r"(?P<more>more\s+)?(?:个|项)?\s*(?:other\s+)?(?:[^\s,\uff0c、。;\uff1b.!?\uff01\uff1f]{0,10}?|(?:[\w-]+\s+){0,3}?)"
     r"(?:项目|跨部门的|projects?|ones?|initiatives?)"
-    r"|(?P<tail>[两二三四五六七八九十几\d]+)\s*(?:个|项)(?=\s*(?:$|[,\uff0c。;\uff1b.!?\uff01\uff1f]))"
+    r"|(?P<tail>好几|[两二三四五六七八九十几\d]+)\s*(?:个|项)(?=\s*(?:$|[,\uff0c。;\uff1b.!?\uff01\uff1f]))"
     r"|(?P<bare>\d+|" + _ZH_NUMBER + r"|" + _EN_NUMBER + r")\s+more\b(?!\s+(?:time|hours?|days?|money|people|staff))",
     re.I,
 )
@@ -113,6 +119,8 @@ def percentages_at(text: str) -> list[tuple[float, int]]:
         elif m.group("zh_total"):
             part, total = float(m.group("zh_part")), float(m.group("zh_total"))
             value = 100 * part / total if 0 < part <= total else None
+        elif m.group("times"):
+            value = _TIMES.get(m.group("times").lower(), 100.0)
         else:
             value = float(_FRACTIONS[m.group("fraction").lower()])
         if value is not None and 0 <= value <= 1000:
@@ -140,7 +148,10 @@ def more_projects(text: str) -> float | None:
     return None
 
 
-_FIRST_ONLY = re.compile(r"第一个|首个|唯一|只有一个|只做了一个|\bfirst\b|\bonly (?:one|thing)\b|\bthe only\b", re.I)
+_FIRST_ONLY = re.compile(r"第一个|首个|唯一|只有一个|只做了一个|\bfirst\b|\bonly (?:one|thing)\b|\bthe only\b"
+                         # "No other cross-dept projects yet", "没有其他跨部门项目"
+                         r"|\bno (?:other|more|further|second) (?:[\w-]+ ){0,2}projects?\b"
+                         r"|没有?(?:其他|别的|更多|第二个)(?:的)?(?:跨部门)?(?:AI)?项目", re.I)
 
 
 def measured(text: str) -> bool:

@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from advisor.diagnosis.company_figures import measured, more_projects, percentages, percentages_at
 from advisor.diagnosis.mentions import (
     CRITERIA,
+    GIVEN_UP,
     MOST,
     PLANNED,
     Statement,
@@ -264,8 +265,10 @@ class ProfileReader:
         if question.number.unit != "%":
             # A count of further projects: the largest any statement gives ("our first
             # joint project…", then "two more followed").
-            # "Nobody has started another one": a count denied is none.
-            counts = [(0.0 if denies(s.text) else more_projects(s.text), s) for s in spoken if measured(s.text)]
+            # "Nobody has started another one": a count denied is none, and so is one
+            # given up ("the two follow-up projects planned were both shelved").
+            counts = [(0.0 if denies(s.text) or GIVEN_UP.search(s.text) else more_projects(s.text), s)
+                      for s in spoken if measured(s.text) or GIVEN_UP.search(s.text)]
             counts = [(c, s) for c, s in counts if c is not None]
             return max(counts, key=lambda pair: pair[0]) if counts else None
         for statement in spoken:

@@ -158,12 +158,14 @@ COLLABORATION = _any(r"团队", r"部门", r"小组", r"组内", r"组里", r"�
                      r"staff", r"employees?", r"colleagues", r"collaborat", r"teamwork", r"internal", r"of (?:us|them)",
                      r"\d+ (?:out )?of (?:the|our|all)? ?\d+", r"people")
 SATISFACTION = _any(r"满意", r"satisf", r"happy", r"rated (?:\w+ ){0,6}(?:good|well|positive|highly|great)",
+                    r"\brated (?:\w+ ){0,6}(?:at|as)\s*(?:\d|a \d)",  # "rated the collaboration at 93%"
                     # "like" the verb ("they like working that way"), not "such as" ("tools, like the rota app").
                     r"(?<![,(] )\blikes? (?:it|working)\b", r"\b(?:we|they|I|people|everyone|staff|all|really) like\b", r"\bliked\b", r"\bNPS\b",
                     r"morale", r"enjoy", r"teamwork",
                     r"positively", r"协作.{0,6}(?:好|顺)")
 CUSTOMER = _any(r"客户", r"顾客", r"用户", r"品牌方", r"合作品牌", r"社员", r"会员", r"消费者", r"患者", r"病人", r"学员", r"家长", r"客人", r"住客", r"租客", r"业主",
-                r"车主", r"乘客", r"旅客", r"游客", r"读者", r"观众", r"食客", r"买家", r"商户", r"居民", r"家属",
+                r"车主", r"乘客", r"旅客", r"游客", r"读者", r"观众", r"食客", r"买家", r"商户", r"居民", r"家属", r"经销商", r"代理商",
+                r"农户", r"dealer",
                 r"customer", r"client", r"patient", r"guest", r"tenant", r"student", r"buyer", r"shopper", r"user",
                 r"\bCSAT\b", r"review", r"rating", r"好评", r"评分", r"投诉", r"complain")
 CROSS = _any(
@@ -174,7 +176,10 @@ CROSS = _any(
     r"cross(?:es|ed|ing)? (?:departments|teams|functions)",
     r"(?:and|&) [\w ]{1,20} (?:did|ran|built|started|launched|set up|have) (?:a|an|their|our) (?:first )?joint", r"\w+(?:, [\w&' -]{1,25})+,? (?:and|&) [\w&' -]{1,25}\b"
     r"(?:ran|did|built|used|teamed|worked|joined|got|set up|launched|started)",
-    r"\w+, [\w ]{1,20} and [\w ]{1,20} (?:teamed up|worked together|together|jointly)", r"cross[- ]?(?:department|functional|team)",
+    r"\w+, [\w ]{1,20} and [\w ]{1,20} (?:teamed up|worked together|together|jointly)", r"cross[- ]?(?:department|dept|functional|team)",
+    # "the booking and front-desk teams built a shared AI booking assistant"
+    r"\b[\w-]+ and [\w-]+ (?:teams|departments|depts)\b (?:\w+ ){0,2}(?:built|ran|did|launched|set up|started|created|developed) "
+    r"(?:a |an |their |our )?(?:shared|joint|common)\b",
     r"(?:joint|shared) (?:AI )?(?:project|pilot|effort) (?:between|across)",
     # "bookings, the pilots and ground crew went straight into a joint project"
     r"\w+(?:, [\w&' -]{1,25})+,? (?:and|&) [\w&' -]{1,25}\b[^.;!?]{0,30}\bjoint (?:AI )?(?:projects?|pilots?)\b",
@@ -184,7 +189,8 @@ CROSS = _any(
 )
 SAVING = _any(r"效果", r"result", r"impact", r"\bgain", r"payoff", r"降本", r"增效", r"成本", r"效率", r"节省", r"省了", r"提升", r"提高", r"降低", r"减少", r"缩短", r"%", r"百分之", r"(?<=[一二两三四五六七八九\d])成(?:多|左右)?",  # 两成, not 成熟
               r"cost", r"saving", r"saved", r"efficien", r"productiv", r"cut", r"reduc", r"percent", r"lower", r"improv",
-              r"\bdropped\b", r"\bfell\b", r"\bhalved\b", r"\b(?:is|are|was|were) down\b", r"\bdown (?:by|from|to)\b")
+              r"\bdropped\b", r"\bfell\b", r"\bhalved\b", r"\b(?:is|are|was|were) down\b", r"\bdown (?:by|from|to)\b",
+              r"\b(?:doubled|tripled|quadrupled)\b", r"翻了?(?:一|两|二)?番", r"翻倍")
 COUNT = _any(r"又", r"再", r"第二", r"第三", r"[两二三四五六七八九十几\d]+\s*个", r"其他", r"后续", r"接着", r"另外",
              r"another", r"\bmore\b", r"second", r"third", r"\btwo\b", r"\bthree\b", r"\bfour\b", r"several",
              r"follow(?:ed|-up)", r"since then", r"\bother\b", r"\bprojects\b", r"\d+ (?:of them|projects)",
@@ -219,6 +225,7 @@ NEW_THING = _any(
     r"一款", r"subscription", r"membership", r"(?:some|any)thing new", r"新东西",
     # "we launched an AI trip-planner for schools": whatever was launched is the new thing.
     r"\blaunch(?:ed|es|ing)?\s+(?:an?|our|the|its)\s+(?:new\s+)?[\w-]+",
+    r"\b(?:an?|our|its) (?:new )?(?:ai[- ])?[\w-]+ (?:we|they) (?:launched|released|rolled out|introduced)\b",
 )
 PARTNERS = _any(
     r"供应商", r"上下游", r"上游", r"下游", r"合作伙伴", r"伙伴", r"生态", r"同行", r"主机厂", r"跨行业", r"联盟", r"经销商",
@@ -246,6 +253,8 @@ NEGATION = _any(
     r"\bnone\b", r"\bwithout\b", r"\bstopped\b", r"\bdropped\b", r"gave up", r"\bquit\b", r"abandon", r"cancel",
     r"\byet\b", r"\bhardly\b", r"\bbarely\b", r"\bnor\b", r"\bneither\b", r"\bshelved\b", r"\bscrapped\b",
     r"各干各的", r"各自为战", r"各管各的",
+    # "付费用户还很少", "离PMF还有距离", "short of where we wanted it": not reached
+    r"很少", r"还有(?:距离|差距|一段路)", r"\bshort of\b", r"\bfar from\b",
 )
 """Words that deny or reverse what a statement says; a "no" with none of them is a guess."""
 
@@ -390,11 +399,18 @@ _PAYING = _any(r"product[- ]market fit", r"\bPMF\b", r"付费(?:客户|用户|�
 _DOUBT = _any(r"不确定", r"说不准", r"谈不上", r"还不好说", r"不好说", r"not sure", r"unsure", r"too early", r"remains to be seen",
               r"don't know", r"no idea")
 
+# Work done with others outside the company, not only partners named: "building … with
+# hotels and the tourism board", not "a shared platform with our own departments".
+_JOINT_WORK = _any(r"\b(?:buil(?:d|t|ding)|develop\w*|pool\w*|co-?(?:develop|build|creat)\w*)\b[^.;!?]{0,60}\bwith\b"
+                   r"(?! (?:our|the|its|their) (?:own )?(?:[\w-]+ )?(?:teams?|departments?|depts?|staff|people|employees)\b)",
+                   r"(?:和|与|跟|同)[^,,。;]{1,30}(?:联合(?:开发|研发|打造)|共建|共享|打造|一起(?:做|开发|搞)|合作开发)")
 _AFFIRMS: dict[str, tuple[tuple[re.Pattern[str], ...], ...]] = {
     "leader_uses_ai": ((LEADER, _TOOL, _USE),),
     "staff_use_llms_and_tools": ((STAFF, _TOOL, _USE),),
     "local_models_on_own_data": ((_OPEN_MODEL, _OWN_MACHINES),),
     "product_market_fit": ((_PAYING,),),
+    # "building a shared AI platform with hotels and the tourism board, pooling data"
+    "ecosystem_partners": ((PARTNERS, AI, _JOINT_WORK),),
 }
 
 
@@ -470,6 +486,7 @@ _TRIED = _any(r"\bhad a go\b", r"\btried\b", r"\btrial(?:l)?ed\b", r"\btested\b"
 _GIVEN_UP = _any(r"\bstopped\b", r"\bdropped\b", r"\bgave up\b", r"\bgiven up\b", r"\babandoned\b", r"\bscrapped\b",
                  r"\bshelved\b", r"\bditched\b", r"\bbinned\b", r"pulled the plug", r"停了", r"停掉", r"停用", r"放弃",
                  r"没再", r"不了了之", r"搁置", r"黄了", r"作罢")
+GIVEN_UP = _GIVEN_UP  # what a count of projects may end in ("the two follow-up projects were both shelved")
 _TAKEN_UP_AGAIN = _any(r"\brestart", r"\bresum", r"\bagain\b", r"\bback on\b", r"重新", r"又(?:开始|做|搞|用)")
 
 
@@ -521,7 +538,12 @@ PLANNED = _any(r"商量", r"计划", r"打算", r"准备", r"筹划", r"出方�
                r"going to", r"\bproposed\b", r"\bsuggested\b", r"\bfloated\b",
                r"\bwill\b", r"\bnext\b", r"consider", r"thinking (?:about|of)", r"on the (?:list|drawing board)",
                r"\bwant to\b", r"would like", r"聊过", r"谈过", r"talked (?:to \w+ )?about", r"talking (?:to \w+ )?about",
-               r"\bdiscuss")
+               r"\bdiscuss", r"策划", r"即将", r"明年", r"年底前",
+               # a launch with a date ahead, or one not live yet
+               r"\b(?:are|is|am|'re)\s+(?:\w+\s+)?(?:launching|rolling out|releasing|introducing|about to)\b",
+               r"\blater this (?:year|month|quarter|season)\b", r"\bsoon\b", r"\bupcoming\b",
+               r"\b(?:isn't|aren't|not) (?:yet )?(?:live|launched|out)\b", r"\bnot yet (?:live|launched|out|running)\b",
+               r"\byet to (?:launch|go live|ship)\b", r"(?:还|尚)(?:没|未)(?:有)?(?:上线|推出|发布|落地)")
 """Words that put a thing in the future: planned is not done."""
 
 

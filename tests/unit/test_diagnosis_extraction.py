@@ -247,3 +247,15 @@ def test_a_team_project_said_not_done_is_not_overridden_by_a_figure(questionnair
     profile = "None of the departments ever ran its own AI project. Team project efficiency is up 25%."
     extraction, _ = read(questionnaire, profile, reply("no"), reply("no"), reply("no"))
     assert extraction.answers["team_ai_project"].answer == "no"
+
+
+def test_further_projects_given_up_count_as_none(questionnaire):
+    from advisor.diagnosis.mentions import mentions, statements
+
+    text = ("Our booking and front-desk teams built a shared AI booking assistant and bookings doubled, "
+            "but the two follow-up cross-team projects planned for this season were both shelved.")
+    found = statements(text)
+    question = next(q for q in questionnaire.questions if q.id == "more_cross_department_projects")
+    reader = ProfileReader(ScriptedChatModel(), questionnaire)
+    number, _ = reader._figure(question, mentions(found, question.id), found)
+    assert number == 0.0

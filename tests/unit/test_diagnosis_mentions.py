@@ -253,6 +253,29 @@ def test_the_writer_who_leads_says_plainly_they_do_not_use_ai(text, denied):
 
 def test_several_cross_department_projects_are_more_than_one_more():
     assert more_projects("已经做完好几个跨部门AI项目") == 2.0  # 好几个: three at least, the first among them
+    assert more_projects("门店、客服、采购之间的跨部门项目做了好几个") == 2.0  # the count after the projects
+    assert more_projects("跨部门项目做了几个") == 1.0
+    assert more_projects("AI应用已经走到第五个年头:前几年从个人使用、部门内项目做到跨部门项目") is None  # years
+    assert more_projects("No other cross-dept projects yet.") == 0.0
+    assert more_projects("之后没有其他跨部门项目") == 0.0
+
+
+@pytest.mark.parametrize("text, criterion", [
+    ("the team rated the collaboration at 93%.", "team_collaboration_satisfaction"),
+    ("经销商和农户的满意度调查达到96%。", "customer_satisfaction"),
+])
+def test_whose_satisfaction_a_figure_is(text, criterion):
+    found = statements(text)
+    spoken = {c for c in ("team_collaboration_satisfaction", "customer_satisfaction")
+              if any(speaks_of(s, c) for s in found)}
+    assert spoken == {criterion}
+
+
+@pytest.mark.parametrize("text", ["平台去年底开始试运行,但付费用户还很少", "remakes are down 14%, short of where we wanted it"])
+def test_few_and_short_of_deny(text):
+    from advisor.diagnosis.mentions import denies
+
+    assert denies(text)
 
 
 def test_of_two_figures_the_one_said_of_the_criterion_counts():
@@ -275,6 +298,20 @@ def test_lesson_plans_are_no_plan():
 
     assert not PLANNED.search("The coaches ran a team project with AI to rebuild the lesson plans")
     assert PLANNED.search("We plan to run a team project next spring")
+
+
+@pytest.mark.parametrize("text, planned", [
+    ("We are launching an AI garden-planning service for our retail customers in the spring", True),
+    ("but it isn't live yet", True),
+    ("我们在策划一个AI宠物健康管理会员服务", True),
+    ("AI会员服务还没上线", True),
+    ("Our new AI service went live in the spring", False),
+    ("we launched it last year and it is live", False),
+])
+def test_a_launch_ahead_is_planned_not_done(text, planned):
+    from advisor.diagnosis.mentions import PLANNED
+
+    assert bool(PLANNED.search(text)) is planned
 
 
 def test_a_list_of_departments_in_a_joint_project_and_its_gain():
@@ -306,3 +343,29 @@ def test_departments_each_going_their_own_way_is_no_cross_department_project():
     cross = [s for s in found if speaks_of(s, "cross_department_project_result")]
     assert cross and all("成熟" not in s.text for s in cross)  # 成熟 is no 两成
     assert any(plainly_denies(s, "cross_department_project_result") for s in cross)
+
+
+def test_a_doubling_is_a_gain_of_a_hundred_percent():
+    from advisor.diagnosis.company_figures import percentages
+
+    assert percentages("lessons booked per staff hour roughly doubled") == [100.0]
+    assert percentages("效率翻了一番") == [100.0] and percentages("sales tripled") == [200.0]
+
+
+def test_teams_that_built_a_shared_tool_ran_a_cross_department_project():
+    text = ("our booking, instructor-scheduling and front-desk teams built a shared AI booking assistant last winter "
+            "and lessons booked per staff hour roughly doubled.")
+    assert any(speaks_of(s, "cross_department_project_result") for s in statements(text))
+
+
+def test_work_with_partners_is_affirmed_and_a_product_launched_is_spoken_of():
+    from advisor.diagnosis.mentions import affirms
+
+    text = ("Internally AI is everywhere, and an AI tour-builder we launched two years ago. Now we're building a "
+            "shared AI itinerary platform with hotels, attractions and the regional tourism board, pooling data.")
+    found = statements(text)
+    assert any(speaks_of(s, "ai_new_offering") for s in found)
+    assert any(speaks_of(s, "ecosystem_partners") and affirms(s, "ecosystem_partners") for s in found)
+    assert not any(affirms(s, "ecosystem_partners") for s in statements("Our suppliers use AI too."))
+    internal = "We are building a shared AI platform with our own departments."
+    assert not any(affirms(s, "ecosystem_partners") for s in statements(internal))
