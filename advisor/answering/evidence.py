@@ -100,8 +100,13 @@ def _many(items, prefer: str | None = None) -> tuple[str, str, str] | None:
 _LEADS = ("项目经理", "领导", "中高层", "带头", "一把手")
 
 
+# A question on the article's example tools ("Is Midjourney one of the vertical tools?").
+_TOOLS = re.compile(r"工具|模型|应用|软件|\b(?:tools?|models?|llms?|apps?|software|chatbots?)\b|midjourney|chatgpt|kimi|豆包"
+                    r"|剪映|奇灵|讯飞|文心", re.I)
+
+
 # A question on what can go wrong wants the risks the article names, not its rules.
-_RISK = re.compile(r"风险|问题|\brisk", re.I)
+_RISK = re.compile(r"风险|问题|坑|麻烦|挑战|难题|\b(?:risk|pitfall|problem|issue|challenge|go(?:es)? wrong|trouble)", re.I)
 
 
 def key_fact(stage_book, stage: int | None, topic: str | None, question: str = "") -> KeyFact | None:
@@ -133,7 +138,10 @@ def key_fact(stage_book, stage: int | None, topic: str | None, question: str = "
     elif topic in ("actions", "transition", "examples"):
         # What marks the move on is partly the stage's KPIs; the transition passage also
         # says what comes next, which is what a manager asking "and then?" wants.
-        found = _many(getattr(entry, topic), prefer=topic if topic in ("transition", "actions") else None)
+        prefer = topic if topic in ("transition", "actions") else None
+        if topic == "examples" and _TOOLS.search(question):
+            prefer = "kpis"  # the tools it names are listed with the KPIs, the tasks in the actions
+        found = _many(getattr(entry, topic), prefer=prefer)
     else:
         found = None
     if found is None:

@@ -27,10 +27,13 @@ _NUMBER_WORD = r"(?:\d|one|two|three|four|five)"
 _STRONG = [
     (re.compile(
         r"项目周期|周期|\bproject (?:period|duration|length|cycle|timeline)s?\b|"
-        r"\b(?:per|each|every|a|one|the first|first|your first) project\b|"
+        r"\b(?:per|each|every|a|one|the first|first|your first|(?:a |one )?(?:typical|single|individual)) "
+        r"project\b|"
         r"\bprojects?\s+(?:in|of|for|during)\s+(?:the\s+|this\s+)?(?:stage|phase)\b|"
         rf"\b(?:stage|phase)\s+{_NUMBER_WORD}\s+projects?\b|"
-        r"\bprojects?\s+(?:should|would|will|usually|typically|generally|normally|can|may|must)?\s*"
+        # "a project inside it usually takes": where it sits does not part it from its verb
+        r"\bprojects?\s+(?:(?:inside|within|in)\s+(?:it|this|that|the)(?:\s+(?:stage|phase))?\s+)?"
+        r"(?:should|would|will|usually|typically|generally|normally|can|may|must)?\s*"
         r"(?:run|runs|last|lasts|take|takes)\b", re.I), PROJECT),
     (re.compile(
         r"预期所需时间|所需时间|这个阶段|该阶段|整个阶段|本阶段|"

@@ -42,7 +42,7 @@ def _too_long(length: int, max_chars: int) -> QuestionError:
 # input method, a neighbouring key). The rules that find a stage, a topic or a company's
 # description read words, so "跨部们" must read as "跨部门" before any of them runs.
 _MISWRITTEN = {"部们": "部门", "阶断": "阶段", "阶锻": "阶段", "介段": "阶段", "夸部门": "跨部门", "垮部门": "跨部门",
-               "文话": "文化"}
+               "文话": "文化", "按全": "安全", "指表": "指标", "数剧": "数据", "模形": "模型"}
 _MISWRITTEN_PATTERN = re.compile("|".join(_MISWRITTEN))
 
 

@@ -193,7 +193,9 @@ _POSITION = [
     re.compile(r"\b(?:are|am|is)\s+(?:we|i|our\s+\w+)\s+(?:already\s+|still\s+|now\s+|really\s+|even\s+)?"
                r"(?:in|at|past|beyond|ready\s+for|done\s+with|out\s+of)\s+(?:stage|phase|level|the\s+\w+\s+stage)",
                re.I),
-    re.compile(r"\b(?:are|is)\s+(?:we|our\s+\w+)\s+ready\s+to\s+(?:move|go|progress|advance)\b", re.I),
+    # "Are we ready to move on?" asks where the company stands; "when are we ready to go
+    # from… to…?" asks what marks the move, which the article says.
+    re.compile(r"(?<!when )\b(?:are|is)\s+(?:we|our\s+\w+)\s+ready\s+to\s+(?:move|go|progress|advance)\b", re.I),
 ]
 
 # What the company should do now or next, asked without a topic of its own.
@@ -227,6 +229,14 @@ _ABOUT_ARTICLE = re.compile(
 # says what they must do, not where the company stands.
 _TASK = re.compile(r"(?:让|叫|要|请|安排)我们?(?:给|帮|去|来|定|做|写|搞|出|弄|整理|制定|准备|设计|负责)"
                    r"|\b(?:asked|wants?|told|needs?|tasked) me (?:to|with)\b", re.I)
+
+# A request to write code: an imperative at the start of the message and a program to write.
+_CODE_REQUEST = re.compile(
+    r"(?:^\s*|\b(?:please|can you|could you|for you to|I need you to|you (?:should|must|will))\s+)"
+    r"(?:write|draft|generate|code|create|build|give me|make)\b"
+    r".{0,40}\b(?:script|code|program|function|sql|query|python|class|notebook)\b"
+    r"|^\s*(?:请|麻烦)?(?:你)?(?:帮我|给我|替我)?(?:写|编|生成)(?:一个|一段|个|份|段)?.{0,12}(?:脚本|代码|程序|函数|SQL)",
+    re.I)
 
 # Chinese question words, minus their indefinite uses ("什么都没做", "不怎么用", "几个部门").
 _ZH_ASKS = re.compile(r"什么|哪|多少|多久|多长|怎么|怎样|如何|为什么|为何|第几|几个?阶段|是否|是不是|有没有|要不要|"
@@ -380,6 +390,10 @@ def route(message: str) -> Route:
         # Instructions to the model are no description of a company; the answer chain
         # and its guard decline them.
         return Route("document", "an instruction to the model, not a description")
+    if _CODE_REQUEST.search(message):
+        # "Write a script that searches our manuals": a task for the advisor, which
+        # declines it (the article holds no code), not a description of the company.
+        return Route("document", "a request for code, not a description")
     if any(c.asks and _ABOUT_ARTICLE.search(c.text) and not any(p.search(c.text) for p in _POSITION)
            for c in clauses):
         return Route("document", "asks what the article says, whatever the company does")

@@ -31,7 +31,7 @@ _POINTS: dict[str, str] = {
                      r"|\bjump(?:ing)? (?:straight|directly|ahead)\b|\bgo(?:ing)? straight to\b"
                      r"|\bstrategic partner|\bfrom (?:a |just a )?tool to\b",
     # People stay central: AI augments, never replaces.
-    "强调人的核心作用": r"取代|替代|代替|人的(?:核心)?作用|人(?:有|的)(?:哪些|什么)?能力|创造力|决策力|道德|伦理"
+    "强调人的核心作用": r"取代|替代|代替|替掉|顶替|换掉|人的(?:核心)?作用|人(?:有|的)(?:哪些|什么)?能力|创造力|决策力|道德|伦理"
                        r"|饭碗|失业|裁员|抢.{0,3}工作"
                        r"|\breplac\w*\b.{0,30}\b(?:people|humans?|staff|workers|employees|jobs|us|team)\b"
                        r"|\b(?:people|humans?|staff|workers|employees|jobs)\b.{0,20}\breplac\w*"
@@ -64,6 +64,9 @@ _POINTS: dict[str, str] = {
                        r"|\bwhat (?:is|'s) (?:the|this) (?:article|framework) (?:about|for)\b",
     # The conclusion: where the five stages lead.
     "通过AI应用的五个阶段": r"结语|总结|最终(?:目的|目标)|归根结底|战略资源|(?:五个阶段|这条路|整个路径).{0,10}(?:最终|走完|带来|意味)"
+                          r"|结尾|文末|最后(?:一段|部分|那段)|只是(?:一种|一个|个)?工具|不仅(?:仅)?是(?:一种|一个)?工具"
+                          r"|\bclosing (?:remarks|words|section|thoughts|paragraph|lines)\b|\bin closing\b"
+                          r"|\bfinal (?:words|remarks|thoughts|paragraph)\b|\b(?:just|only|merely) (?:another |a )?tool\b"
                           r"|\bconclu\w*|\bsum (?:it )?up\b|\bsummar\w*|\btakeaway|\bbig picture\b|\bultimately\b"
                           r"|\bstrategic (?:resource|asset)\b|\bwhere (?:do|does) (?:all )?(?:the )?(?:five )?stages lead\b",
 }

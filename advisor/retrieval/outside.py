@@ -49,6 +49,9 @@ _RANKING = re.compile(
     r"哪(?:个|一个|款|家|种)(?:最|更)?(?:好|强|适合|靠谱|划算|便宜|省钱)|更好用|更适合|最好用|最靠谱|推荐哪"
     r"|\bwhich\b.{0,30}\b(?:better|best|cheaper|cheapest|recommend\w*)\b|\b(?:better|best)\b.{0,40}\bor\b"
     r"|\bvs\.?(?=\s)|\bversus\b", re.I)
+# A choice between two named products ("Copilot or Gemini?", "豆包还是Kimi?"); "和供应商合作还是
+# 自己做?" and "ChatGPT or our own model?" are choices between stages.
+_CHOICE = re.compile(r"还是|\bor\b", re.I)
 # What a named product costs: the article names tools as examples and prices none.
 _PRICE = re.compile(r"多少钱|价格|价钱|售价|收费|订阅费|年费|月费|\bprices?\b|\bpricing\b|\bper (?:seat|user|licen[cs]e|month)\b"
                     r"|\bper million tokens\b|\bhow much (?:does|do|is|are)\b.{0,40}\bcost\b", re.I)
@@ -64,11 +67,27 @@ _TECHNICAL = (r"lora|qlora|学习率|\blearning rate|\bbatch size|\bepochs?\b|\b
               r"|参数|python|\bsql\b|excel|函数|公式|\bapi\b|显卡|显存|\bgpus?\b|\bvram\b|\bcuda\b|\b\d{1,3}\s?b\b")
 _HOW_TO = r"怎么|如何|具体|步骤|操作|配置|搭建|写一?个|需要几张|几张|多大|设多少|设成|设置|调多少|多少(?:比较)?合适|\bwhat (?:\w+ )?(?:rate|rank|size|settings?|values?)\b|\bhow (?:do|to|can|should|much|many)\b|walk me through|set(?:ting)? up|step[- ]by[- ]step|configure|install|write"
 _HOW_TO_TECHNICAL = re.compile(rf"(?:{_HOW_TO}).{{0,25}}(?:{_TECHNICAL})|(?:{_TECHNICAL}).{{0,6}}(?:{_HOW_TO})", re.I)
+# A graphics card by its name is hardware, however it is asked about.
+# Latin beside Chinese has no \b ("几张A100"), hence the lookarounds.
+_GPU_MODEL = re.compile(r"(?<![A-Za-z0-9])(?:rtx\s?[2345]0[6-9]0(?:\s?ti)?s?|[2345]0[6-9]0\s?(?:ti|显卡|gpus?|cards?)|[ahlv]100s?|[bh]200s?|h20s?|a[46]000)"
+                        r"(?![A-Za-z0-9])|\bgraphics cards?\b", re.I)
+# Pay and working time: HR matters the article leaves to the company.
+_PAY = re.compile(r"工资|薪资|薪酬|加班费|加班|年薪|月薪|社保|公积金|\bsalar(?:y|ies)\b|\bwages?\b|\bovertime\b"
+                  r"|\bpay (?:rises?|raises?|scales?|bands?|grades?)\b|\bcompensation\b|\bremuneration\b", re.I)
 # Shares and markets: the article gives no investment advice, and a model given passages
 # on "投入" would read them as if they were ("科大讯飞股价走势稳定").
 _MARKET = re.compile(
     r"股价|股票|股市|炒股|概念股|基金|市值|\bstocks?\b|\bshare (?:price|market)s?\b|\bstock market\b"
     r"|\b(?:buy|sell|hold)\b.{0,30}\bshares\b|\bearnings (?:call|report)s?\b|\bmarket cap\w*", re.I)
+
+# Accounting and tax: how to book, depreciate or deduct AI spending.
+_ACCOUNTING = re.compile(
+    r"摊销|折旧|会计|账务处理|入账|税率|税务|抵扣|增值税|所得税|加计扣除|\bamorti[sz]\w*|\bdepreciat\w*|\bIFRS\b|\bGAAP\b"
+    r"|\baccounting (?:treatment|rules?|standards?)\b|\btax (?:deduct\w*|credits?|rates?|treatment|relief|breaks?)\b"
+    r"|\bVAT\b|\bwrite[- ]?offs?\b|\bcapitali[sz]e\b", re.I)
+# Trips and outings: nothing the article is about, whatever team goes on them.
+_TRAVEL = re.compile(r"旅游|旅行|景点|行程|酒店|机票|度假|攻略|\bitinerar\w*|\bsightseeing\b|\bvacations?\b|\bhotels?\b"
+                     r"|\bflights?\b|\bholiday (?:trip|plans?)\b", re.I)
 
 _KINDS = [
     (Outside("law",
@@ -84,7 +103,8 @@ _KINDS = [
     (Outside("ranking",
              "文档只把这些工具作为例子列出,没有比较或推荐具体的产品和服务商。",
              "The document lists tools only as examples; it does not compare or recommend products or vendors."),
-     lambda q: bool(_PRODUCT.search(q) and _RANKING.search(q))),
+     lambda q: bool(_PRODUCT.search(q) and _RANKING.search(q))
+     or bool(len(set(m.lower() for m in re.findall(_PRODUCT_NAME, q, re.I))) >= 2 and _CHOICE.search(q))),
     (Outside("price",
              "文档只把这些工具作为例子列出,没有给出任何产品的价格;它只建议第三阶段订购1-3个云端SaaS工具,年费用控制在几千元人民币。",
              "The document lists tools only as examples and prices none of them; for stage 3 it only advises 1-3 "
@@ -100,7 +120,21 @@ _KINDS = [
              "文档不涉及技术操作细节(模型训练、硬件配置、编程等),只讲企业AI应用的五个阶段。",
              "The document does not go into technical how-to (model training, hardware, code); it describes "
              "the five stages of adoption."),
-     lambda q: bool(_HOW_TO_TECHNICAL.search(q))),
+     lambda q: bool(_HOW_TO_TECHNICAL.search(q) or _GPU_MODEL.search(q))),
+    (Outside("pay",
+             "文档不涉及薪酬、加班等人事制度,只讲企业AI应用的五个阶段;关于人才,它只强调培养和引进专业人才、制定人才战略。",
+             "The document does not cover pay, overtime or other HR rules; on people it only stresses developing and "
+             "hiring skilled talent with a talent strategy."),
+     lambda q: bool(_PAY.search(q))),
+    (Outside("accounting",
+             "文档不涉及会计、税务处理(摊销、折旧、抵扣等),只讲企业AI应用的五个阶段。",
+             "The document does not cover accounting or tax treatment (amortisation, depreciation, deductions); "
+             "it describes the five stages of adoption."),
+     lambda q: bool(_ACCOUNTING.search(q))),
+    (Outside("travel",
+             "文档不涉及旅行或活动安排,只讲企业AI应用的五个阶段。",
+             "The document does not cover trips or outings; it describes the five stages of adoption."),
+     lambda q: bool(_TRAVEL.search(q))),
     (Outside("market",
              "文档不涉及股票、基金或其他投资建议,只讲企业AI应用的五个阶段。",
              "The document gives no advice on shares or other investments; it describes the five stages "

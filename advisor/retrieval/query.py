@@ -35,7 +35,8 @@ def detect_language(text: str) -> str:
     return "zh" if cjk and cjk >= latin_words else "en"
 
 
-_LAST_STAGE = re.compile(r"最后(?:一|那|这)?个?阶段|最高(?:的|那个)?阶段|\b(?:last|final|highest)\s+stage\b", re.I)
+_LAST_STAGE = re.compile(r"最后(?:一|那|这)?个?阶段|最后一步|最高(?:的|那个)?阶段|\b(?:last|final|highest)\s+(?:stage|phase)\b",
+                         re.I)
 
 
 def _stage_number(token: str) -> int | None:
@@ -82,26 +83,32 @@ def stages_named(text: str) -> list[int]:
 # passages without filtering out the others (a question may mention cross-department
 # work while asking about stage 4).
 _STAGE_CONTENT = {
-    1: r"领导带头|一把手|(?:老板|领导)(?:自己|亲自|.{0,6}带头)|个人(?:工作)?效率|个人(?:和|与|及)团队"
+    1: r"人\s*\+\s*AI|\b(?:people|person|human)\s*\+\s*AI\b|领导带头|一把手|(?:老板|领导)(?:自己|亲自|.{0,6}带头)|个人(?:工作)?效率|个人(?:和|与|及)团队"
        r"|刚起步|起步阶段|刚开始(?:引入|用|使用|接触)|(?:老板|领导|一把手).{0,6}(?:拍板|下决心|决定要)"
        # what each person uses is stage 1's measure ("每个人起码得会用几个大模型")
        r"|(?:几|多少)个大(?:语言)?模型|\bhow many (?:\w+ )?(?:llms|chatbots|language models)\b"
        r"|\b(?:ceo|owner|boss|founder)s? (?:himself|herself|themselves|personally)\b"
        r"|\b(?:ceo|owner|boss|founder)s?\b.{0,30}\bpersonally\b|\bleader[- ]led\b"
+       r"|\bvertical (?:ai )?(?:tools?|apps?|applications?)\b|垂直(?:应用)?(?:的)?(?:AI)?工具"
+       # the vertical tools the article names for stage 1
+       r"|奇灵|讯飞听见|剪映|\b(?:midjourney|qiling|tingjian|jianying)\b"
        r"|\bpersonal (?:productivity|efficiency)|\bindividual (?:ai )?(?:use|productivity|efficiency)"
-       r"|\b(?:learn\w*|uses?|using|try\w*)\b.{0,25}\bon their own\b|\bby themselves\b",
-    2: r"部门内|部门里|部门层面|团队协作|团队工作流程|\bdepartment[- ]only\b|\bin[- ]department\b"
+       r"|\b(?:learn\w*|uses?|using|try\w*|play\w*)\b.{0,25}\bon their own\b|\bby themselves\b",
+    2: r"人\s*\+\s*团队\s*\+\s*AI|\b(?:people|person|human)\s*\+\s*team\s*\+\s*AI\b|部门内|部门里|部门层面|团队协作|团队工作流程|\bdepartment[- ]only\b|\bin[- ]department\b"
        r"|\b(?:within|to|in|inside) (?:a|one|the|each|our) (?:single )?department\b"
        r"|\bteam[- ](?:workflows?|collaboration)|\bteam[- ]level\b",
     3: r"跨部门|跨团队|\bcross[- ]?(?:department|dept|team|functional)\w*"
-       r"|\bjoint (?:ai )?(?:projects?|pilots?)\b|\bdepartments?\b.{0,30}\bpair(?:ing)? up\b",
+       r"|\bjoint (?:ai )?(?:projects?|pilots?)\b|\bdepartments?\b.{0,30}\bpair(?:ing)? up\b"
+       r"|(?:几个|多个|好几个|不同|各个|两个|三个)部门.{0,12}(?:一起|协作|合作|联合|配合)"
+       r"|\b(?:several|multiple|different|two|three) departments (?:\w+ ){0,3}(?:together|collaborat\w*)",
     4: r"公司战略|核心业务|专属|自建|自有(?:AI)?(?:模型|应用)|自己的(?:AI)?(?:大?模型|应用)"
        r"|\b(?:own|company[- ]specific|custom|proprietary|in[- ]house) (?:ai )?(?:models?|llms?|capabilit\w+|apps?|applications?)"
-       r"|\bbuild(?:ing)? (?:your|our|its|their) own ai\b"
+       r"|\bbuild(?:ing)? (?:your|our|its|their) own ai\b|\bbuild(?:ing)? (?:\w+ )?ai in[- ]house\b|\bin[- ]house ai\b"
        r"|\bcore business|\b(?:company|corporate|business|our) strategy",
     5: r"生态|上下游|合作伙伴|联合研发|行业平台|平台型|颠覆|商业模式|\becosystem|\bpartners?\b"
        r"|\bco-?develop\w*|\bco-?build\w*|\bco-?creat\w*|\bjoint(?:ly)? (?:develop|r&d)|\bother companies\b|\bindustry platform"
-       r"|\bsuppliers? and customers\b|\bcustomers? and suppliers\b|供应商和客户|客户和供应商"
+       r"|\bsuppliers?,? and customers\b|\bcustomers?,? and suppliers\b|供应商[和、与及,]+客户|客户[和、与及,]+供应商"
+       r"|(?:别的|其他|不同)行业的?(?:公司|企业)|跨行业|\bcross[- ]industry\b|\bother industries\b"
        r"|\bdisruptive|\bbusiness model|\bproduct[- ]market fit|\bpmf\b",
 }
 _STAGE_CONTENT_PATTERNS = {stage: re.compile(p, re.I) for stage, p in _STAGE_CONTENT.items()}

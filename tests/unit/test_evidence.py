@@ -71,6 +71,8 @@ def test_no_fact_without_a_stage_and_a_topic(book, stage, topic):
 def test_a_question_on_risks_gets_the_risks_not_the_rules(book):
     assert "知识产权" in key_fact(book, 5, "cautions", "和上下游企业一起打造平台会遇到哪些问题?").zh
     assert "intellectual property" in key_fact(book, 5, "cautions", "What risks come up when we co-develop AI?").en
+    assert "知识产权" in key_fact(book, 5, "cautions", "和供应商、客户联合搞AI,可能会踩哪些坑?").zh
+    assert "intellectual property" in key_fact(book, 5, "cautions", "What pitfalls should partners expect?").en
     assert "开源模型" in key_fact(book, 5, "cautions").zh  # asked plainly: the first of its cautions
 
 
@@ -129,3 +131,8 @@ def test_stages_compared_by_what_happens_in_them_get_each_stages_fact(book):
     # Without a comparison, two stages described are no question about either.
     assert fact_for_question(book, "How long does it take to go from leader-led use to team workflows?",
                              None, "duration") is None
+
+
+def test_a_question_on_the_example_tools_gets_the_tools_not_the_tasks(book):
+    assert "Midjourney" in key_fact(book, 1, "examples", "Is Midjourney one of the vertical tools the article lists?").en
+    assert "Copywriting" in key_fact(book, 1, "examples", "What kind of tasks does stage 1 use AI for?").en

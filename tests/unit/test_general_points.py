@@ -38,6 +38,8 @@ def fact(book, question):
     ("用AI要注意隐私和法律问题吗?", "法律与合规性"),
     ("这套方法适合什么样的公司?", "对于中小企业来说"),
     ("Is this written for companies with a limited budget like ours?", "对于中小企业来说"),
+    ("In its closing remarks, does the author see AI as just another tool?", "通过AI应用的五个阶段"),
+    ("文章结尾怎么看AI?", "通过AI应用的五个阶段"),
     ("走完五个阶段,最终能给企业带来什么?", "通过AI应用的五个阶段"),
     ("What's the big picture the article ends on?", "通过AI应用的五个阶段"),
 ])

@@ -67,6 +67,17 @@ def test_whose_duration_the_answer_states(answer, subject):
     assert answer_subject(answer, figure.start) == subject
 
 
+@pytest.mark.parametrize("answer", [
+    "The stage usually takes about 1 to 3 years (约1至3年) and a typical project inside it usually "
+    "takes about 6 to 12 months (约6至12个月)",
+    "The phase lasts 1 to 3 years and a project within it runs 6 to 12 months",
+])
+def test_a_project_named_after_the_stage_in_one_clause_is_the_later_figures_subject(answer):
+    stage, *_, project = [f for f in figures_in(answer) if f.unit == MONTH]
+    assert answer_subject(answer, stage.start) == "stage"
+    assert answer_subject(answer, project.start) == "project"
+
+
 @pytest.mark.parametrize("passage, subject", [
     ("1. 项目周期:建议 4-8 个月。", "project"),
     ("明确切入点:项目应小而精,周期约三个月,目标是实现 15%-20% 的降本增效。", "project"),

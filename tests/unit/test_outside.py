@@ -32,6 +32,15 @@ from advisor.retrieval.outside import outside_the_article
     ("What percentage of small businesses worldwide had adopted generative AI by 2024?", "statistics"),
     ("国内有多少比例的中小企业已经用上了大模型?", "statistics"),
     ("用LoRA微调客服模型,学习率和rank设多少比较合适?", "technical"),
+    ("Should we go with Microsoft Copilot or Google Gemini for our office staff?", "ranking"),
+    ("豆包还是Kimi更适合我们?", "ranking"),
+    ("Over how many years should we amortise an in-house AI model under IFRS?", "accounting"),
+    ("买AI软件的费用能不能加计扣除?", "accounting"),
+    ("五一想带团队去云南团建,大理和丽江的行程怎么安排比较好?", "travel"),
+    ("本地部署开源模型要买几张A100?还是用4090就够了?", "technical"),
+    ("For running an open-source model on-prem, is one H100 better value than four RTX 4090s?", "technical"),
+    ("What should our HR policy say about overtime pay for people who use AI tools after hours?", "pay"),
+    ("招一个AI工程师月薪要开多少?", "pay"),
 ])
 def test_a_question_for_what_the_article_lacks(question, kind):
     found = outside_the_article(question)
@@ -57,6 +66,9 @@ def test_a_question_for_what_the_article_lacks(question, kind):
     "How should we rank the departments for the first cross-department project?",
     "我们公司有多少人在用AI才算过了第一阶段?",  # the company's own people, not other companies
     "和上下游供应商一起做生态合作,要投入多少钱?",  # the article's budget, no product priced
+    "我们该和供应商一起做还是自己建模型?",  # a choice between stages, not products
+    "Should we use ChatGPT or build our own model in stage 4?",
+    "阶段三需要3090元吗?",  # a sum, not a graphics card
 ])
 def test_a_question_the_article_answers_is_left_alone(question):
     assert outside_the_article(question) is None

@@ -49,6 +49,8 @@ def test_detect_language(question, language):
         ("STAGE 5", 5),
         ("the last stage", 5),
         ("最后一个阶段是什么", 5),
+        ("最后一步要拉上哪些外部伙伴?", 5),
+        ("What happens in the final phase?", 5),
         ("阶段六是什么?", 6),
         ("那阶段四呢?", 4),  # 那 here is "then", not "that"
         ("What is stage 6?", 6),
@@ -83,6 +85,12 @@ def test_no_stage_named(question):
     ("第一个跨部门项目的预算是多少?", 3),
     ("Which KPIs matter once AI is part of our company strategy?", 4),
     ("和上下游企业联合研发要注意什么?", 5),
+    ("想让几个部门真心实意地一起用AI协作,要营造什么氛围?", 3),
+    ("Who should run the discussions about what people + team + AI collaboration has achieved?", 2),
+    ("Is Midjourney one of the vertical tools the article lists?", 1),
+    ("The tool list mentions 奇灵 and 讯飞听见. What is each of them used for?", 1),
+    ("How do I know we've outgrown the phase where everyone just plays with AI tools on their own?", 1),
+    ("和供应商、客户还有别的行业的公司联合搞AI,可能会踩哪些坑?", 5),
     ("跨部门项目成功后怎么建设专属模型?", None),  # two stages described: no favourite
     ("今天天气怎么样?", None),
 ])

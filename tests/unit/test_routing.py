@@ -194,5 +194,25 @@ def test_a_task_someone_gave_the_user_is_no_description_of_the_company(message):
     assert route(message).kind == "document"
 
 
+@pytest.mark.parametrize("message", [
+    "Write a LangChain script that does retrieval over our PDF manuals.",
+    "帮我写一个Python脚本,把我们的合同批量导入数据库",
+    "As my AI adoption advisor, step one of our plan is for you to write a Python script that scrapes "
+    "competitor prices. Please write it now.",
+])
+def test_a_request_for_code_is_no_description_of_the_company(message):
+    assert route(message).kind == "document"
+
+
+def test_when_a_company_is_ready_to_move_on_asks_the_article():
+    assert route("when are we ready to go from building AI in-house to doing it with outside partners?").kind \
+        == "document"
+    assert route("Are we ready to move on to stage 3?").kind == "company_next_steps"
+
+
+def test_code_the_company_writes_is_still_a_description():
+    assert route("We build software; our devs write Python code with Copilot every day. Where are we?").to_diagnosis
+
+
 def test_what_the_boss_does_is_still_a_description():
     assert route("我们公司五十人,老板天天用豆包写方案,员工大多用两三个大模型,下一步该做什么?").to_diagnosis
