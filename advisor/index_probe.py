@@ -136,8 +136,14 @@ def _sqlite_problem(path: Path) -> str:
         with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)) as db:
             rows = db.execute("PRAGMA quick_check").fetchall()
     except sqlite3.Error as exc:
-        return str(exc)
-    return "" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:3])
+        return _one_line(str(exc))
+    # SQLite's findings may run over lines ("*** in database main ***\nPage 46: …"); the
+    # doctor prints each problem on one line with its fix on the next.
+    return "" if rows == [("ok",)] else _one_line("; ".join(str(r[0]) for r in rows[:3]))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
 
 
 def _why(exc: BaseException) -> str:

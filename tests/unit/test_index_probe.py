@@ -52,3 +52,23 @@ def test_a_centroid_that_does_not_match_the_vectors_is_found(built, change):
     assert health.problem == (f"the passage centroid in the manifest of build {built.current_build()} "
                               "does not match its vectors")
 
+
+
+def test_sqlites_findings_over_several_lines_are_reported_on_one(tmp_path, monkeypatch):
+    import advisor.index_probe as probe
+
+    class Damaged:
+        def execute(self, _):
+            return self
+
+        def fetchall(self):
+            return [("*** in database main ***\nPage 46: btreeInitPage() returns error code 11",)]
+
+        def close(self):
+            pass
+
+    database = tmp_path / "chroma.sqlite3"
+    database.write_bytes(b"not really sqlite")
+    monkeypatch.setattr(probe.sqlite3, "connect", lambda *a, **k: Damaged())
+    problem = probe._sqlite_problem(database)
+    assert problem == "*** in database main *** Page 46: btreeInitPage() returns error code 11"
