@@ -29,6 +29,8 @@ GOAL = re.compile(r"目标|希望|计划|打算|想要|争取|预计|期望|指�
 _ZH_NUMBER = r"[零一二两三四五六七八九十百]+"
 _EN_NUMBER = (r"(?:(?:" + "|".join(_EN_TENS) + r")(?:[- ](?:" + "|".join(list(_EN_UNITS)[:9]) + r"))?|"
               + "|".join(sorted(_EN_UNITS, key=len, reverse=True)) + ")")
+# A gain said as a multiple; the diagnosis's mentions read it as a saving too.
+GAIN_MULTIPLE = r"\b(?:doubled|tripled|quadrupled)\b|翻了?(?:一|两|二)?番|翻倍"
 _PERCENT = re.compile(
     r"(?P<digits>\d+(?:\.\d+)?)(?:\s*(?:-|–|~|至|到|to)\s*\d+(?:\.\d+)?)?\s*(?:%|\uff05|percent\b|per cent\b|pct\b|个百分点)"
     r"|百分之(?P<zh_pct>" + _ZH_NUMBER + r"|\d+(?:\.\d+)?)"
@@ -45,11 +47,11 @@ _PERCENT = re.compile(
     r"(?!\s*(?:%|percent|years?|months?|weeks?|days?))"
     r"|(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")"
     # "lessons booked per staff hour roughly doubled", "效率翻了一番": a gain of 100%
-    r"|(?P<times>\b(?:doubled|tripled|quadrupled)\b|翻了?(?:一|两|二)?番|翻倍)",
+    r"|(?P<times>" + GAIN_MULTIPLE + r")",
     re.I,
 )
-_TIMES = {"doubled": 100.0, "tripled": 200.0, "quadrupled": 300.0, "翻两番": 300.0, "翻二番": 300.0,
-          "翻了两番": 300.0, "翻了二番": 300.0}
+# 翻两番 is "doubled twice": four times as much, a gain of 300%.
+_TIMES = {"doubled": 100.0, "tripled": 200.0, "quadrupled": 300.0}
 _PROJECTS = re.compile(
     r"(?<![第A-Za-z0-9])(?P<count>\d+|" + _ZH_NUMBER + r"|好几|几|" + _EN_NUMBER + r"|another|a couple of|several)"
     # "前几年从个人使用、部门内项目做到…": years are no count of projects
@@ -120,7 +122,8 @@ def percentages_at(text: str) -> list[tuple[float, int]]:
             part, total = float(m.group("zh_part")), float(m.group("zh_total"))
             value = 100 * part / total if 0 < part <= total else None
         elif m.group("times"):
-            value = _TIMES.get(m.group("times").lower(), 100.0)
+            said = m.group("times").lower()
+            value = _TIMES.get(said, 300.0 if re.search("[两二]番", said) else 100.0)
         else:
             value = float(_FRACTIONS[m.group("fraction").lower()])
         if value is not None and 0 <= value <= 1000:

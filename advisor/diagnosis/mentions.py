@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from advisor.diagnosis.company_figures import GAIN_MULTIPLE
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -190,7 +192,7 @@ CROSS = _any(
 SAVING = _any(r"效果", r"result", r"impact", r"\bgain", r"payoff", r"降本", r"增效", r"成本", r"效率", r"节省", r"省了", r"提升", r"提高", r"降低", r"减少", r"缩短", r"%", r"百分之", r"(?<=[一二两三四五六七八九\d])成(?:多|左右)?",  # 两成, not 成熟
               r"cost", r"saving", r"saved", r"efficien", r"productiv", r"cut", r"reduc", r"percent", r"lower", r"improv",
               r"\bdropped\b", r"\bfell\b", r"\bhalved\b", r"\b(?:is|are|was|were) down\b", r"\bdown (?:by|from|to)\b",
-              r"\b(?:doubled|tripled|quadrupled)\b", r"翻了?(?:一|两|二)?番", r"翻倍")
+              GAIN_MULTIPLE)
 COUNT = _any(r"又", r"再", r"第二", r"第三", r"[两二三四五六七八九十几\d]+\s*个", r"其他", r"后续", r"接着", r"另外",
              r"another", r"\bmore\b", r"second", r"third", r"\btwo\b", r"\bthree\b", r"\bfour\b", r"several",
              r"follow(?:ed|-up)", r"since then", r"\bother\b", r"\bprojects\b", r"\d+ (?:of them|projects)",
@@ -483,10 +485,10 @@ _SPEAKER_REFUSES = _any(r"我(?:本人|自己|个人)?(?:基本|几乎|平时|�
 # "试过一阵,后来停了": tried, then given up, is not done.
 _TRIED = _any(r"\bhad a go\b", r"\btried\b", r"\btrial(?:l)?ed\b", r"\btested\b", r"\bexperimented\b", r"\bpiloted\b",
               r"试过", r"试了", r"试用", r"尝试")
-_GIVEN_UP = _any(r"\bstopped\b", r"\bdropped\b", r"\bgave up\b", r"\bgiven up\b", r"\babandoned\b", r"\bscrapped\b",
-                 r"\bshelved\b", r"\bditched\b", r"\bbinned\b", r"pulled the plug", r"停了", r"停掉", r"停用", r"放弃",
-                 r"没再", r"不了了之", r"搁置", r"黄了", r"作罢")
-GIVEN_UP = _GIVEN_UP  # what a count of projects may end in ("the two follow-up projects were both shelved")
+# Also what a count of projects may end in ("the two follow-up projects were both shelved").
+GIVEN_UP = _any(r"\bstopped\b", r"\bdropped\b", r"\bgave up\b", r"\bgiven up\b", r"\babandoned\b", r"\bscrapped\b",
+                r"\bshelved\b", r"\bditched\b", r"\bbinned\b", r"pulled the plug", r"停了", r"停掉", r"停用", r"放弃",
+                r"没再", r"不了了之", r"搁置", r"黄了", r"作罢")
 _TAKEN_UP_AGAIN = _any(r"\brestart", r"\bresum", r"\bagain\b", r"\bback on\b", r"重新", r"又(?:开始|做|搞|用)")
 
 
@@ -495,7 +497,7 @@ def given_up(statement: Statement) -> bool:
     (the giving up after the statement, and nothing taken up again after that)."""
     sentence = statement.sentence
     start = sentence.find(statement.text)
-    stop = _GIVEN_UP.search(sentence, max(start, 0))
+    stop = GIVEN_UP.search(sentence, max(start, 0))
     if start < 0 or stop is None or not _TRIED.search(sentence[:stop.start()]):
         return False
     return not _TAKEN_UP_AGAIN.search(sentence, stop.end())
