@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from advisor.answering.answer import Answer, AnswerEvent, Source
+from advisor.answering.english import in_english
 from advisor.answering.evidence import KeyFact
 from advisor.answering.focus import focus
 from advisor.answering.guard import NOT_FOLLOWED, WITHDRAWN_LEAK, OutputGuard, overrides_rules
@@ -41,6 +42,7 @@ from advisor.answering.stopping import (
 )
 from advisor.answering.unsure import quote_when_unsure
 from advisor.answering.verdict import settle
+from advisor.answering.yardstick import LengthCheck, Yardstick, length_check, yardstick
 from advisor.knowledge.chunks import STAGE_NAMES_ZH, Chunk
 from advisor.knowledge.stage_document import SECTIONS
 from advisor.llm.protocol import abilities_of
@@ -184,6 +186,7 @@ class AnswerChain:
         section_cut = False
         sections_by_label: dict[str, str] = {}  # each passage's section, by its label
         quoted = ""  # the article's sentence streamed before the model's answer
+        measure: Yardstick | LengthCheck | None = None  # the question's figure against the quoted one
         held: KeyFact | None = None  # the article's sentence to follow the model's answer
         quote_only = False
         evidence_first_s: float | None = None
@@ -212,6 +215,9 @@ class AnswerChain:
                 yield AnswerEvent("sources", sources=sources)
                 if fact is not None:
                     quoted = fact.line(retrieval.language)
+                    measure = self._yardstick(question, fact)
+                    if measure is not None:
+                        quoted = f"{quoted}\n{measure.line(retrieval.language)}"
                     yield AnswerEvent("token", text=quoted + "\n\n")
                     evidence_first_s = watch.elapsed_s()
                     # Declined by retrieval: the quote is the answer. The chain still runs
@@ -290,20 +296,45 @@ class AnswerChain:
             text, refused = verdict.text, verdict.refused
             if verdict.retract is not None:
                 yield AnswerEvent("retract", text=verdict.retract)
+            elif retrieval.language == "en" and not refused and text.strip():
+                english = self._in_english(text, retrieval, fact or held)
+                if english != text:
+                    if english is None:
+                        # Still mostly Chinese: the article's sentence answers instead, the
+                        # quote shown first or, without one, the passage's on point.
+                        on_point = None if quoted or held else self.quote_on_point(
+                            question, retrieval, sources, section)
+                        # With no sentence of the article's to give, the answer stays as written.
+                        english = on_point.line("en") if on_point is not None else "" if quoted or held else text
+                    text = english
+                    if text or quoted:  # else the sentence that follows takes its place below
+                        yield AnswerEvent("retract", text=f"{quoted}\n\n{text}".strip() if quoted else text)
             if held is not None and not refused and verdict.retract is None:
                 line = held.line(retrieval.language)
-                if _answers_another_stage(text, held):
+                held_measure = self._yardstick(question, held)
+                if held_measure is not None:
+                    line = f"{line}\n{held_measure.line(retrieval.language)}"
+                if _answers_another_stage(text, held) or (held_measure is not None
+                                                          and held_measure.contradicted_by(text)):
                     # "The 'build your own AI' stage lasts 3 to 6 months [阶段二 · 预期所需时间]"
                     # above stage four's 1.5 to 3 years: two answers that contradict each
                     # other. The article's own sentence for the stage described stays.
                     yield AnswerEvent("retract", text=line)
                     text = line
-                else:
+                elif text.strip():
                     yield AnswerEvent("token", text=f"\n\n{line}")
                     text = f"{text}\n\n{line}"
+                else:
+                    yield AnswerEvent("retract", text=line)  # the model's Chinese went
+                    text = line
                 for label in held.labels:
                     sources = self._with_passage(sources, label)
         if quoted and problem is None:
+            if measure is not None and not refused and measure.contradicted_by(text):
+                # "12%, which is within the target range of 15%-20%": the quote and the
+                # worked-out comparison stand, the model's answer goes.
+                yield AnswerEvent("retract", text=quoted)
+                text = ""
             if refused and text.strip() and retrieval.covered:
                 yield AnswerEvent("retract", text=quoted)  # drop "not covered": the quote answers
             text = quoted if refused or not text.strip() else f"{quoted}\n\n{text}"
@@ -331,6 +362,28 @@ class AnswerChain:
         answer = Answer(question, text, retrieval.language, refused, sources, timings,
                         self.model_name, reason=retrieval.reason)
         yield AnswerEvent("done", answer=answer)
+
+    def _in_english(self, text: str, retrieval: Retrieval, fact: KeyFact | None) -> str | None:
+        """An English answer with the article's Chinese lines in the stage book's English,
+        or None when it still reads as Chinese (see :mod:`advisor.answering.english`)."""
+        if self.stage_book is None:
+            return text
+        stages = [retrieval.stage, fact.stage if fact is not None else None,
+                  *(_stage_and_section(label)[0] for label in sorted(cited_labels(text)))]
+        return in_english(text, self.stage_book, stages)
+
+    def _yardstick(self, question: str, fact: KeyFact) -> Yardstick | LengthCheck | None:
+        """The company's own figure against the KPI ``fact`` quotes, or the length of time
+        the question gives against the period it quotes (see :mod:`advisor.answering.yardstick`)."""
+        if fact.section == "kpis":
+            return yardstick(question, self.stage_book, fact.stage)
+        if self.stage_book is None or fact.stage is None or not 1 <= fact.stage <= len(self.stage_book.stages):
+            return None
+        entry = self.stage_book.stage(fact.stage)
+        period = entry.project_period if fact.section == "execution" else entry.duration
+        if period is None or period.zh != fact.zh:
+            return None  # the fact is not that period (the budget is in 项目执行 too)
+        return length_check(question, period)
 
     def quote_on_point(self, question: str, retrieval: Retrieval, sources: Sequence, section: str | None):
         """The key sentence of the passage plainly on point for ``question``, or None

@@ -212,15 +212,22 @@ def _with_others(fact: KeyFact | None, others: list[KeyFact | None]) -> KeyFact 
     return replace(fact, also=fact.also + others) if fact is not None and others else fact
 
 
+_WHO_LEADS = re.compile(r"项目经理|谁(?:来)?(?:负责|牵头|带头|主导)|\bproject managers?\b|\bwho (?:should )?(?:leads?|runs?)\b", re.I)
+
+
 def _companion_topics(topic: str | None, question: str) -> list[str]:
     """Topics whose fact a question on ``topic`` also needs: what marks the move on is
     judged by the stage's KPIs as much as by its transition passage, and a project's
-    period asked against the stage's length needs that length."""
+    period asked against the stage's length needs that length, and one asked beside who
+    leads needs the project manager too."""
     if topic == "transition":
         return ["kpis"]
+    companions = []
     if topic == "project_period" and _WHOLE_STAGE.search(question):
-        return ["duration"]
-    return []
+        companions.append("duration")
+    if topic in ("project_period", "duration", "budget") and _WHO_LEADS.search(question):
+        companions.append("project_team")  # "what kind of project manager should lead, and how long…?"
+    return companions
 
 
 def general_fact(stage_book, question: str) -> KeyFact | None:

@@ -66,6 +66,10 @@ _OVERRIDE = re.compile(
     # Fabrication, not drafting: "编一个行动计划" is a request to write, "编一个回报率" to invent.
     r"|瞎编|捏造|杜撰|编造|编[^,,。?？!！]{0,8}(数字|数据|比例|回报率|百分比|roi|答案)"
     r"|(从现在起|现在起|从现在开始)你是|(没有任何限制|不受(任何)?限制)的(助手|顾问|ai|模型|机器人)"
+    # Another role for the model: "你不再是AI阶段顾问了,你扮演…" (not "AI在企业里扮演什么角色").
+    r"|你(已经)?不再是|你(来|现在|要|就)?扮演|请扮演|角色扮演"
+    r"|\byou\s+are\s+no\s+longer\b|\bpretend\s+(to\s+be|you\s+are|you're)\b|\brole-?play\s+(as|a|an)\b"
+    r"|\bunrestricted\s+(ai|assistant|model|mode|version)\b"
 )
 
 # The text an instruction demands as the whole reply: "reply only PWNED", "只回复 PWNED".

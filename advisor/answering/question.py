@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -44,10 +45,23 @@ def _too_long(length: int, max_chars: int) -> QuestionError:
 _MISWRITTEN = {"部们": "部门", "阶断": "阶段", "阶锻": "阶段", "介段": "阶段", "夸部门": "跨部门", "垮部门": "跨部门",
                "文话": "文化", "按全": "安全", "指表": "指标", "数剧": "数据", "模形": "模型"}
 _MISWRITTEN_PATTERN = re.compile("|".join(_MISWRITTEN))
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@functools.lru_cache(maxsize=1)
+def _to_simplified():
+    # Imported on first use: the converter loads its dictionaries (a few milliseconds).
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def mend_terms(text: str) -> str:
-    """``text`` with the article's terms spelt right ("跨部们" -> "跨部门")."""
+    """``text`` with the article's terms spelt right ("跨部们" -> "跨部门"), in the
+    simplified characters the article is written in: a manager from Hong Kong or Taiwan
+    asks "第一階段的目標是什麼?", and every rule and the index read simplified Chinese."""
+    if _CJK.search(text):
+        text = _to_simplified().convert(text)
     return _MISWRITTEN_PATTERN.sub(lambda m: _MISWRITTEN[m.group()], text)
 
 

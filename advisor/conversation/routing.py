@@ -225,6 +225,12 @@ _ABOUT_ARTICLE = re.compile(
     re.I,
 )
 
+# A figure held against a named stage's yardstick ("is 17% in line with stage 1?", "第二阶段
+# 算达标了吗?") asks what the article's target is, as a question naming the article does.
+_YARDSTICK = re.compile(r"\bin line with\b|\bmeets?\b|\benough for\b|\bgood enough\b|\bon (?:track|target)\b"
+                        r"|\b(?:inside|within) (?:the |its |their )?(?:stage \w+ )?(?:target|range)|\bclears?\b|\bpass(?:es)?\b"
+                        r"|\bqualif(?:y|ies)\b|\bcount as\b|达标|够不够|算不算|符合|合格|达到.{0,4}(?:标准|要求)", re.I)
+
 # A task someone gave the user ("老板让我给全员定个AI考核", "my boss asked me to set up…")
 # says what they must do, not where the company stands.
 _TASK = re.compile(r"(?:让|叫|要|请|安排)我们?(?:给|帮|去|来|定|做|写|搞|出|弄|整理|制定|准备|设计|负责)"
@@ -245,7 +251,8 @@ _ZH_INDEFINITE = re.compile(r"(?:什么|哪)\S{0,8}?(?:都|也)|不怎么|没怎
 _EN_ASKS = re.compile(
     rf"^(?:what|whats|what's|which|wich|where|wheres|where's|how|hows|how's|why|who|when\s+(?=(?:should|shall|do|does|"
     rf"did|is|are|can|could|will|would|must)\b)|should|shall|do|does|did|is|are|am|was|were|can|could|will|would|"
-    rf"must|may|might|have|has)\b",
+    # "May)." after a date is the month, not "may we…?"
+    rf"must|may(?!\W*$)|might|have|has)\b",
     re.I,
 )
 
@@ -307,6 +314,42 @@ _INTRODUCTION = re.compile(
 )
 
 
+# The reader naming their own role ("我是一家基金的投资人", "我是公司IT管理员", "CFO here",
+# "I'm the IT admin"): the "I" is the person asking, which says nothing of the company's
+# use of AI, so the clause is not a first-person description of it.
+_ROLE = (r"(?:投资人|投资者|财务总监|财务|总监|经理|主管|负责人|管理员|员工|职员|顾问|咨询师|老师|学生|会计"
+         r"|董事|股东|HR|CFO|CEO|CTO|COO|CIO|IT|分析师|研究员|记者)")
+_ROLE_INTRODUCTION = re.compile(
+    r"^(?:我是|本人是)(?:一[名个位家])?(?:\S{0,12}?的)?\S{0,8}?" + _ROLE + r"[\s.。!！]*$"
+    r"|^(?:i'm|i am)\s+(?:an?|the|one of the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:investor|cfo|ceo|cto|coo|cio|it admin|it administrator|admin|consultant|analyst|employee|accountant"
+    r"|hr (?:lead|manager|head)|board member|shareholder|student|teacher|journalist|researcher)"
+    r"(?:\s+(?:at|of|for|in)\s+[\w\s-]{1,40})?[\s.!]*$"
+    r"|^(?:cfo|ceo|cto|coo|it admin|hr|an investor|a consultant)\s+here[\s.!]*$",
+    re.I,
+)
+
+
+# The company's people and its AI, for a message that speaks of them without "we".
+_COMPANY = re.compile(r"公司|企业|部门|(?<![内全外局])部(?!分)|员工|同事|老板|团队|门店|工厂|\b(?:company|firm|business|staff"
+                      r"|employees|team|teams|department|boss|owner|CEO|MD|everyone|everything)\b", re.I)
+_AI = re.compile(r"AI|A\.I\.|人工智能|大模型|模型|ChatGPT|GPT|豆包|Kimi|\bLLMs?\b|\bmodels?\b|自动化|智能", re.I)
+
+# A request ("Give me some ideas…", "帮我写一个Excel公式…") asks, with no question mark.
+_REQUEST = re.compile(r"(?:^|[.!?。!?]\s*)(?:please\s+)?(?:give|list|show|tell|explain|describe|write|help|summari[sz]e"
+                      r"|recommend|suggest|compare|draft|make|create|translate)\b|帮我|(?<![申邀聘])请|给我|麻烦|列一下|说说|讲讲|介绍一下",
+                      re.I)
+
+# Notes about the company pasted in ("Minutes of the partners' meeting…", "Client notes,
+# SunRidge Solar…", "【经营例会纪要】…") speak of it throughout, in the third person.
+_NOTES = re.compile(
+    r"^\s*(?:(?:board |meeting |client |partners' |management )?minutes\b|(?:client|meeting|call|site|visit) notes\b"
+    r"|notes (?:from|of) (?:the|our|a)\b)"
+    r"|^\s*[【\[(（]?[^\n】\]]{0,20}(?:纪要|会议记录|例会记录|汇报材料)",
+    re.I,
+)
+
+
 def _clauses(message: str) -> list[_Clause]:
     text = message.replace("’", "'").replace("‘", "'")
     text = _META.sub(" ", _REPORTED.sub(_ASKED, text))
@@ -330,7 +373,7 @@ def _clauses(message: str) -> list[_Clause]:
                 continue
             last = is_question and index == len(parts) - 1
             clauses.append(_Clause(part, number, _asks(part, last), _situation(part), _qualifier(part),
-                                   _first_person(part)))
+                                   _first_person(part) and not _ROLE_INTRODUCTION.search(part)))
     return clauses
 
 
@@ -361,6 +404,16 @@ def _scope(clauses: list[_Clause], at: int) -> str:
     return " ".join(parts)
 
 
+def _held_against_a_stage(clauses: list[_Clause], at: int) -> bool:
+    """Whether the question at ``at`` holds a figure against a stage's yardstick, the stage
+    or the article named in it or in the clauses that qualify it ("按文章第一阶段的标准,这算
+    达标了吗?")."""
+    if not _YARDSTICK.search(clauses[at].text):
+        return False
+    scope = _scope(clauses, at)
+    return detect_stage(scope) is not None or bool(_ABOUT_ARTICLE.search(scope))
+
+
 def _anchored(scope: str) -> bool:
     """Whether a question names the stage it is about, by number, by what happens in it,
     or by a situation it sets: then it asks what the article says about that stage."""
@@ -379,14 +432,20 @@ def _asks_next_steps(clause: _Clause, scope: str) -> bool:
 def route(message: str) -> Route:
     """Where a chat message goes: the diagnosis when it is about the user's own company
     (a description of it, or "where are we / what should we do"), else the documents."""
-    from advisor.answering.guard import injected_instructions
+    from advisor.answering.guard import injected_instructions, overrides_rules
 
     clauses = _clauses(message)
     if _INTRODUCTION.search(message):
         clauses = [replace(c, first_person=True) if c.sentence == 0 else c for c in clauses]
-    if not any(c.first_person for c in clauses):
+    if _NOTES.search(message):
+        clauses = [replace(c, first_person=True) if not c.asks else c for c in clauses]
+    # A message that only states, of a company's people and its AI ("真是头疼。策划部一起用AI出
+    # 婚礼方案…满意的才六成"), describes the company, though no "we" is written.
+    statement_only = bool(clauses) and not any(c.asks for c in clauses) and not _REQUEST.search(message) \
+        and bool(_COMPANY.search(message)) and bool(_AI.search(message))
+    if not any(c.first_person for c in clauses) and not statement_only:
         return Route("document", "no first-person reference to the company")
-    if injected_instructions([message]):
+    if injected_instructions([message]) or overrides_rules(message):
         # Instructions to the model are no description of a company; the answer chain
         # and its guard decline them.
         return Route("document", "an instruction to the model, not a description")
@@ -394,8 +453,8 @@ def route(message: str) -> Route:
         # "Write a script that searches our manuals": a task for the advisor, which
         # declines it (the article holds no code), not a description of the company.
         return Route("document", "a request for code, not a description")
-    if any(c.asks and _ABOUT_ARTICLE.search(c.text) and not any(p.search(c.text) for p in _POSITION)
-           for c in clauses):
+    if any(c.asks and (_ABOUT_ARTICLE.search(c.text) or _held_against_a_stage(clauses, at))
+           and not any(p.search(c.text) for p in _POSITION) for at, c in enumerate(clauses)):
         return Route("document", "asks what the article says, whatever the company does")
 
     # Statements count as a description once one of them is in the first person; the
@@ -404,6 +463,9 @@ def route(message: str) -> Route:
     if any(c.first_person and _describes(c) for c in clauses):
         if sum(_weight(t) for t in described) >= MIN_DESCRIPTION_WEIGHT:
             return Route("company_description", "first-person description of the company")
+
+    if statement_only and sum(_weight(t) for t in described) >= MIN_DESCRIPTION_WEIGHT:
+        return Route("company_description", "statements about the company, with no question")
 
     anchored = False
     for at, clause in enumerate(clauses):

@@ -48,7 +48,7 @@ TOPICS: tuple[Topic, ...] = (
               r"\b(?:how long|length|duration|period)\b.{0,30}\b(?:projects?|pilots?)\b"),
           "{stage}的项目周期是多久?", "How long should a project in stage {n} run?"),
     Topic("kpis", "kpis",
-          _re(r"KPI|指标|成果|考核|衡量|达标|合格|达到什么|达到多少|满意度|效果|(?:完成|做)(?:几个|多少)|降本增效|(?:提高|提升|增长|降低|减少)了?多少|"
+          _re(r"KPI|指标|成果|考核|衡量|达标|合格|达到什么|(?:达|做|要|提)到多少|多少才算|满意度|效果|(?:完成|做)(?:几个|多少)|降本增效|(?:提高|提升|增长|降低|减少)了?多少|"
               # "每个人得会用几个大模型": how many tools each person uses is stage 1's measure
               r"(?:熟练|会|能)用(?:几|多少)个|\bmore (?:productive|efficient)\b|(?:怎么|如何)判断.{0,8}(?:成|好|到位)|算(?:是)?(?:做成|成功)|"
               # "Is it enough if each employee only uses ChatGPT?": a yardstick, unless money or time
@@ -57,7 +57,7 @@ TOPICS: tuple[Topic, ...] = (
               r"\bhow much\b.{0,40}\b(?:improve|increase|rise|grow|drop|fall|"
               r"go up|go down)|"
               r"\b(?:kpis?|metrics?|measures?|measured|measurable|indicators?|targets?|results?|"
-              r"outcomes?|success|succeed(?:ed|s)?|which numbers|cost reduction|reduce costs?|cost[- ]savings?|"
+              r"outcomes?|success|succeed(?:ed|s)?|which numbers|satisfaction|cost reduction|reduce costs?|cost[- ]savings?|"
               r"efficiency gains?)\b"),
           "{stage}的KPI是什么?", "What are the KPIs of stage {n}?"),
     Topic("budget", "execution",
@@ -69,7 +69,10 @@ TOPICS: tuple[Topic, ...] = (
               r"[一二两三四五六七八九十半\d]+个?(?:月|周|年)(?:内|之内)?(?:能|可以|够|就能|就够|搞定|做完)|"
               r"\b(?:is|are) (?:\w+ ){0,2}(?:months?|weeks?|years?) enough\b|"
               r"\b(?:how long|duration|time ?frame|timeline|how many (?:months|years))\b"
-              r"|\b(?:takes?|lasts?) (?:longer|less time|as long)\b"),
+              r"|\b(?:takes?|lasts?) (?:longer|less time|as long)\b"
+              # a length put to the article: "only takes a couple of weeks, right?", "要搞两年左右对吧"
+              r"|\b(?:takes?|lasts?|taking|lasting|wraps? up|finish(?:es)?|is done|completes?)\b.{0,20}\b(?:weeks?|months?|years?)\b"
+              r"|(?:要|需要|花|搞|用)(?:上|个)?.{0,2}[一两二三四五六七八九十半几\d]+个?(?:年|月|星期|周)(?:左右|多)?(?:就|才)?(?:够|行|对|吧|吗|是)"),
           "{stage}需要多长时间?", "How long does stage {n} take?"),
     Topic("project_team", "execution",
           _re(r"谁.{0,4}(?:负责|牵头|带头|主导|领导|带领|管理|主持)|项目经理|项目团队|团队成员|项目管理|(?:怎么|如何)管(?:理)?|"
@@ -85,7 +88,9 @@ TOPICS: tuple[Topic, ...] = (
               r"advance|comes? next|what(?:'s| is) next|outgr[eo]wn?|outgrowing|ready to move|shift next)\b"),
           "什么标志着可以从{stage}进入下一阶段?", "What marks the move from stage {n} to the next stage?"),
     Topic("data_security", "data_security",
-          _re(r"数据安全|隐私|数据的?保护|保护.{0,8}数据|数据.{0,6}敏感|敏感.{0,4}数据|泄露|\b(?:data security|security|privacy|"
+          # Where the models run is how the article keeps data safe ("do we need our own servers?").
+          _re(r"服务器|本地部署|私有化|\bservers?\b|\bon[- ]?prem\w*|\bself[- ]host\w*|\blocal(?:ly)? (?:deploy\w*|host\w*|run)|"
+              r"数据安全|隐私|数据的?保护|保护.{0,8}数据|数据.{0,6}敏感|敏感.{0,4}数据|泄露|\b(?:data security|security|privacy|"
               r"data protection|leak)|\bdata\b.{0,12}\b(?:safe|secure|protected)\b|\bprotect\w*\b.{0,30}\bdata\b|"
               r"\bdata\b.{0,90}\bkeep (?:it|them|this|that) (?:safe|secure|private)\b|\bsafeguard\w*\b.{0,30}\bdata\b"),
           "{stage}如何确保数据安全?", "How is data security ensured in stage {n}?"),
@@ -109,7 +114,7 @@ TOPICS: tuple[Topic, ...] = (
               r"|\b(?:what's|what is) the point of\b"),
           "{stage}的目标是什么?", "What is the goal of stage {n}?"),
     Topic("actions", "actions",
-          _re(r"行动|怎么做|做(?:些)?什么|做哪些|该做|措施|步骤|计划|怎么推进|如何开展|建议|和谁|跟谁|与谁|"
+          _re(r"行动|怎么做|做(?:些)?什么|做哪些|该做|负责(?:什么|哪些|啥)|措施|步骤|计划|怎么推进|如何开展|建议|和谁|跟谁|与谁|"
               r"活动|咋整|搞(?:点)?(?:啥|什么)|拉上|哪些(?:外部)?(?:伙伴|合作方|合作伙伴)|"
               r"\b(?:actions?|steps?|plan|activities|what should|how do|how to|do in|recommends?|advises?|"
               r"(?:have|has|need|needs) to do|must do|supposed to do|"

@@ -27,9 +27,14 @@ class Outside:
         return self.zh if language == "zh" else self.en
 
 
-# The article asks for legal compliance in general and names no law.
+# The article asks for legal compliance in general and names no law, no standard to be
+# certified against, and says nothing of who owns what an AI makes (its 知识产权 is a risk
+# of working with partners, which it does name).
 _LAW = re.compile(
-    r"《[^》]*(?:法|条例|规定|办法|指引|标准)[^》]*》|法案|条例|暂行办法|管理办法|民法典"
+    r"《[^》]*(?:法|条例|规定|办法|指引|标准)[^》]*》|法案|条例|暂行办法|管理办法|民法典|版权|著作权|\bcopyright\w*"
+    r"|(?<![A-Za-z])ISO\s?/?\s?(?:IEC\s?)?\d{4,5}(?!\d)|认证(?:流程|费用|机构|要求|标准)|\bcertification\b"
+    # licence terms: "Apache 2.0 和 GPL 开源协议", "what do the licence terms allow?"
+    r"|开源协议|许可证|许可协议|\blicen[cs]e (?:terms?|agreements?)\b|\b(?:apache|gpl|mit|bsd|llama) licen[cs]e|\bGPL\b"
     r"|[\u4e00-\u9fff]{2,6}(?:保护|安全|著作权|劳动|合同|商标|专利|税)法(?![律规务人定])"
     r"|\b(?:GDPR|PIPL|CCPA|HIPAA)\b"
     # "the EU AI Act", "Personal Information Protection Law": a capitalised name before it.
@@ -43,7 +48,9 @@ _HOW_MUCH = re.compile(
     r"|\bexpect\w*\b|\btypical\w*\b", re.I)
 # The article lists tools as examples; it ranks none and names no vendor.
 _PRODUCT_NAME = (r"豆包|kimi|讯飞星火|文心一言|ernie|chatgpt|\bgpt-?\d|claude|通义|deepseek|gemini|copilot|llama|qwen"
-                 r"|midjourney|剪映|奇灵|讯飞听见")
+                 r"|midjourney|剪映|奇灵|讯飞听见"
+                 # cloud providers and customer-service platforms, named the same way
+                 r"|阿里云|腾讯云|华为云|百度智能云|火山引擎|\baws\b|azure|google cloud|\bgcp\b|zendesk|intercom|salesforce")
 _PRODUCT = re.compile(_PRODUCT_NAME + r"|服务商|供应商|厂商|品牌|\bvendors?\b|\bbrands?\b|\bsuppliers?\b", re.I)
 _RANKING = re.compile(
     r"哪(?:个|一个|款|家|种)(?:最|更)?(?:好|强|适合|靠谱|划算|便宜|省钱)|更好用|更适合|最好用|最靠谱|推荐哪"
@@ -71,13 +78,16 @@ _HOW_TO_TECHNICAL = re.compile(rf"(?:{_HOW_TO}).{{0,25}}(?:{_TECHNICAL})|(?:{_TE
 # Latin beside Chinese has no \b ("几张A100"), hence the lookarounds.
 _GPU_MODEL = re.compile(r"(?<![A-Za-z0-9])(?:rtx\s?[2345]0[6-9]0(?:\s?ti)?s?|[2345]0[6-9]0\s?(?:ti|显卡|gpus?|cards?)|[ahlv]100s?|[bh]200s?|h20s?|a[46]000)"
                         r"(?![A-Za-z0-9])|\bgraphics cards?\b", re.I)
-# Pay and working time: HR matters the article leaves to the company.
-_PAY = re.compile(r"工资|薪资|薪酬|加班费|加班|年薪|月薪|社保|公积金|\bsalar(?:y|ies)\b|\bwages?\b|\bovertime\b"
+# Pay, working time and staff rules: HR matters the article leaves to the company. 考核
+# alone is not one: "阶段二怎么考核?" asks for the stage's KPIs.
+_PAY = re.compile(r"工资|薪资|薪酬|加班费|加班|年薪|月薪|社保|公积金|补贴|津贴|奖金|员工手册|奖惩|处罚|处分|劳动合同"
+                  r"|绩效考核制度|\bsalar(?:y|ies)\b|\bwages?\b|\bovertime\b|\ballowances?\b|\bstipends?\b|\bbonus(?:es)?\b"
+                  r"|\b(?:employment|staff|their|employee|work) contracts?\b|\bdisciplin\w*|\bemployee handbook\b"
                   r"|\bpay (?:rises?|raises?|scales?|bands?|grades?)\b|\bcompensation\b|\bremuneration\b", re.I)
 # Shares and markets: the article gives no investment advice, and a model given passages
 # on "投入" would read them as if they were ("科大讯飞股价走势稳定").
 _MARKET = re.compile(
-    r"股价|股票|股市|炒股|概念股|基金|市值|\bstocks?\b|\bshare (?:price|market)s?\b|\bstock market\b"
+    r"股价|股票|股市|炒股|概念股|(?:买|卖|买入|卖出|定投)基金|基金(?:净值|走势|收益|推荐)|哪[只个]基金|市值|\bstocks?\b|\bshare (?:price|market)s?\b|\bstock market\b"
     r"|\b(?:buy|sell|hold)\b.{0,30}\bshares\b|\bearnings (?:call|report)s?\b|\bmarket cap\w*", re.I)
 
 # Accounting and tax: how to book, depreciate or deduct AI spending.
@@ -85,15 +95,22 @@ _ACCOUNTING = re.compile(
     r"摊销|折旧|会计|账务处理|入账|税率|税务|抵扣|增值税|所得税|加计扣除|\bamorti[sz]\w*|\bdepreciat\w*|\bIFRS\b|\bGAAP\b"
     r"|\baccounting (?:treatment|rules?|standards?)\b|\btax (?:deduct\w*|credits?|rates?|treatment|relief|breaks?)\b"
     r"|\bVAT\b|\bwrite[- ]?offs?\b|\bcapitali[sz]e\b", re.I)
+# How to design or run a survey: the article only names the satisfaction it measures
+# ("我们的满意度调查结果85%" asks for that KPI, and is left alone).
+_SURVEY = re.compile(
+    r"(?:设计|做|搞|发|出)(?:一[份个])?(?:匿名)?(?:调查)?问卷|问卷(?:怎么|如何)(?:设计|做|发)|问卷(?:工具|平台|模板|题目)"
+    r"|\b(?:design|set up|create|write|build|run)\b.{0,40}\bsurveys?\b|\bsurvey (?:tools?|software|platforms?|templates?"
+    r"|questions)\b|\bwhich survey\b", re.I)
+
 # Trips and outings: nothing the article is about, whatever team goes on them.
 _TRAVEL = re.compile(r"旅游|旅行|景点|行程|酒店|机票|度假|攻略|\bitinerar\w*|\bsightseeing\b|\bvacations?\b|\bhotels?\b"
                      r"|\bflights?\b|\bholiday (?:trip|plans?)\b", re.I)
 
 _KINDS = [
     (Outside("law",
-             "文档没有涉及具体的法律法规;它只要求AI应用合法合规,重视数据安全和隐私保护。",
-             "The document names no specific law or regulation; it only asks that AI use be legally "
-             "compliant, with data security and privacy protected."),
+             "文档没有涉及具体的法律法规、版权、许可协议或认证标准;它只要求AI应用合法合规,重视数据安全和隐私保护。",
+             "The document names no specific law, regulation, copyright or licence terms, or certification "
+             "standard; it only asks that AI use be legally compliant, with data security and privacy protected."),
      lambda q: bool(_LAW.search(q))),
     (Outside("payback",
              "文档没有给出投资回收期或回报率的数字;它建议用清晰的目标和可量化的KPI评估AI投资的回报。",
@@ -131,6 +148,11 @@ _KINDS = [
              "The document does not cover accounting or tax treatment (amortisation, depreciation, deductions); "
              "it describes the five stages of adoption."),
      lambda q: bool(_ACCOUNTING.search(q))),
+    (Outside("survey",
+             "文档没有讲如何设计或开展调查问卷;它只把团队协作满意度(第二阶段90%)和客户满意度(第四阶段95%)列为KPI。",
+             "The document does not cover how to design or run a survey; it only lists team collaboration "
+             "satisfaction (90%, stage 2) and customer satisfaction (95%, stage 4) as KPIs."),
+     lambda q: bool(_SURVEY.search(q))),
     (Outside("travel",
              "文档不涉及旅行或活动安排,只讲企业AI应用的五个阶段。",
              "The document does not cover trips or outings; it describes the five stages of adoption."),

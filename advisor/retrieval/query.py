@@ -7,12 +7,13 @@ import re
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
-_ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _EN_NUMBERS = {
+    "yi": 1, "er": 2, "san": 3, "si": 4, "wu": 5,  # pinyin
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
 }
-_NUM = r"(\d{1,2}|[一二三四五六七八九十])"
+_NUM = r"(\d{1,2}|[零一二三四五六七八九十])"  # 阶段零 is no stage, like 阶段六
 _STAGE_PATTERNS = [
     re.compile(rf"第\s*{_NUM}\s*(?:个)?阶段"),
     # "阶段一般" means "a stage generally": 一 followed by these is a word, not a number.
@@ -21,6 +22,14 @@ _STAGE_PATTERNS = [
     re.compile(rf"(?<![个这每各哪该此本])阶段\s*{_NUM}(?![般样起直旦些致定切下点次同并])"),
     re.compile(r"\b(?:stage|phase|level)\s*#?\s*(\d{1,2}|one|two|three|four|five|six|seven)\b", re.I),
     re.compile(r"\b(first|second|third|fourth|fifth|sixth)\s+(?:stage|phase)\b", re.I),
+    # Pinyin ("jieduan 3") and the short form a slide uses ("S3预算"); not AWS's S3.
+    re.compile(r"\bjieduan\s*(\d|yi|er|san|si|wu)\b", re.I),
+    re.compile(r"(?<![A-Za-z0-9])(?<!AWS )(?<!aws )[Ss]([1-5])(?![0-9A-Za-z])"),
+    # A step counts as a stage where it is the roadmap's ("the third step of the roadmap",
+    # "第三步"); "the first step" alone, and 第一步, usually mean "to begin with".
+    re.compile(r"\b(first|second|third|fourth|fifth)\s+step\b(?=\s+(?:of|in|on)\s+(?:the|this|your|their|its)\s+"
+               r"(?:roadmap|article|framework|model|journey|path|ladder|five|5|adoption|ai\b))", re.I),
+    re.compile(r"第\s*([二三四五2-5])\s*步(?!骤)"),
 ]
 
 
@@ -42,7 +51,9 @@ _LAST_STAGE = re.compile(r"最后(?:一|那|这)?个?阶段|最后一步|最高(
 def _stage_number(token: str) -> int | None:
     """The number a stage pattern caught: "3", "三", "three", "third"."""
     token = token.lower()
-    return int(token) if token.isdigit() else _ZH_DIGITS.get(token) or _EN_NUMBERS.get(token)
+    if token.isdigit():
+        return int(token)
+    return _ZH_DIGITS[token] if token in _ZH_DIGITS else _EN_NUMBERS.get(token)
 
 
 def detect_stage(text: str) -> int | None:
@@ -93,17 +104,23 @@ _STAGE_CONTENT = {
        # the vertical tools the article names for stage 1
        r"|奇灵|讯飞听见|剪映|\b(?:midjourney|qiling|tingjian|jianying)\b"
        r"|\bpersonal (?:productivity|efficiency)|\bindividual (?:ai )?(?:use|productivity|efficiency)"
-       r"|\b(?:learn\w*|uses?|using|try\w*|play\w*)\b.{0,25}\bon their own\b|\bby themselves\b",
+       r"|\b(?:learn\w*|uses?|using|try\w*|play\w*)\b.{0,25}\bon their own\b|\bby themselves\b"
+       # "the awareness-building phase where the boss goes first"
+       r"|\bawareness[- ]building\b|\b(?:boss|ceo|owner|leaders?|management)\s+(?:goes|go|going)\s+first\b",
     2: r"人\s*\+\s*团队\s*\+\s*AI|\b(?:people|person|human)\s*\+\s*team\s*\+\s*AI\b|部门内|部门里|部门层面|团队协作|团队工作流程|\bdepartment[- ]only\b|\bin[- ]department\b"
        r"|\b(?:within|to|in|inside) (?:a|one|the|each|our) (?:single )?department\b"
-       r"|\bteam[- ](?:workflows?|collaboration)|\bteam[- ]level\b",
+       r"|\bteam[- ](?:workflows?|collaboration)|\bteam[- ]level\b"
+       # the middle and senior managers who lead its discussions
+       r"|中层|中高层|\bmiddle (?:managers?|management)\b",
     3: r"跨部门|跨团队|\bcross[- ]?(?:department|dept|team|functional)\w*"
+       # its goal: break down the walls between departments
+       r"|部门墙|部门壁垒|打破部门|\bdepartment(?:al)? (?:walls|silos|barriers)\b|\bbreak(?:ing)? down (?:the )?silos\b"
        r"|\bjoint (?:ai )?(?:projects?|pilots?)\b|\bdepartments?\b.{0,30}\bpair(?:ing)? up\b"
        r"|(?:几个|多个|好几个|不同|各个|两个|三个)部门.{0,12}(?:一起|协作|合作|联合|配合)"
        r"|\b(?:several|multiple|different|two|three) departments (?:\w+ ){0,3}(?:together|collaborat\w*)",
     4: r"公司战略|核心业务|专属|自建|自有(?:AI)?(?:模型|应用)|自己的(?:AI)?(?:大?模型|应用)"
        r"|\b(?:own|company[- ]specific|custom|proprietary|in[- ]house) (?:ai )?(?:models?|llms?|capabilit\w+|apps?|applications?)"
-       r"|\bbuild(?:ing)? (?:your|our|its|their) own ai\b|\bbuild(?:ing)? (?:\w+ )?ai in[- ]house\b|\bin[- ]house ai\b"
+       r"|\bbuild(?:ing)?[- ](?:your|our|its|their)[- ]own[- ]ai\b|\bbuild(?:ing)? (?:\w+ )?ai in[- ]house\b|\bin[- ]house ai\b"
        r"|\bcore business|\b(?:company|corporate|business|our) strategy",
     5: r"生态|上下游|合作伙伴|联合研发|行业平台|平台型|颠覆|商业模式|\becosystem|\bpartners?\b"
        r"|\bco-?develop\w*|\bco-?build\w*|\bco-?creat\w*|\bjoint(?:ly)? (?:develop|r&d)|\bother companies\b|\bindustry platform"

@@ -19,7 +19,7 @@ _ARTICLE_WORDS = re.compile(
     # Latin words beside Chinese have no \b ("KPI咋定"), hence the lookarounds.
     r"(?<![a-z])(?:ai|kpis?|saas|chatgpt|kimi|roi)(?![a-z])|人工智能|智能|模型|工具|数字化|自动化|企业|公司|团队|部门|员工|全员|老板|领导|一把手|管理|项目|"
     r"指标|考核|预算|投入|投资|成本|费用|花钱|效率|阶段|文化|数据|客户|业务|产品|服务|生态|合作|伙伴|"
-    r"文章|文档|作者|建议|原则|风险|人才|转型|落地|推广|试点|下一步|注意事项|目标|成果|过渡|周期|里程碑|路线图|同事|经理|"
+    r"文章|文档|这篇|本文|原文|作者|建议|原则|风险|人才|转型|落地|推广|试点|下一步|注意事项|目标|成果|过渡|周期|里程碑|路线图|同事|经理|"
     r"豆包"
     r"|\b(?:ai|genai|llms?|models?|tools?|chat ?bots?|copilots?|automation|digital\w*|compan(?:y|ies)|firms?"
     r"|business\w*|enterprises?|teams?|department\w*|depts?|staff|employees?|people|headcount|workforce|boss"

@@ -17,7 +17,7 @@ from tests.unit.cli_helpers import REPLY
 DEVSET = {"questions": [
     {"id": "zh-duration-stage3", "question": "第三阶段一般需要多长时间?", "language": "zh", "stage": 3,
      "sections": ["duration"], "facts": [["6个月", "半年"], ["1年", "一年"]], "refuse": False},
-    # Scripted with the Chinese reply: the English facts are missing and the language is wrong.
+    # Scripted with a vague English reply (VAGUE): the facts are missing.
     {"id": "en-duration-stage3", "question": "How long does stage 3 take?", "language": "en", "stage": 3,
      "sections": ["duration"], "facts": [["6 months"], ["1 year"]], "refuse": False, "split": "sealed"},
     {"id": "off-weather-en", "question": "What will the weather be like in Paris tomorrow?", "language": "en",
@@ -56,6 +56,7 @@ def profiles_file(tmp_path):
 
 
 STAGE4 = "阶段四一般需要约1.5至3年 [阶段四 · 预期所需时间]。"
+VAGUE = "Stage 3 takes a while, depending on the company [阶段三 · 预期所需时间]."
 CONVERSATIONS = {"conversations": [
     {"id": "zh-01-stage-switch", "language": "zh", "kind": "stage_switch", "split": "sealed",
      "turns": ["阶段三需要多长时间?", "那阶段四呢?"],
@@ -92,7 +93,7 @@ def questions(built_advisor) -> int:
 
 # --- the command ----------------------------------------------------------------------
 def test_devset_json_is_one_object_with_every_item(runner, model, devset_file):
-    model.enqueue(REPLY, REPLY)
+    model.enqueue(REPLY, VAGUE)
     result = runner.invoke(cli, ["eval", "--only", "devset", "--devset", str(devset_file), "--json",
                                  "--threads", "3"])
     assert result.exit_code == 0, result.output
@@ -104,14 +105,13 @@ def test_devset_json_is_one_object_with_every_item(runner, model, devset_file):
     assert items["zh-duration-stage3"]["ok"] and items["zh-duration-stage3"]["errors"] == []
     assert items["zh-duration-stage3"]["hit@1"] is True and items["zh-duration-stage3"]["facts_found"] == 2
     assert not items["en-duration-stage3"]["ok"]
-    assert "facts 0/2" in items["en-duration-stage3"]["errors"]
-    assert any("wrong language" in e for e in items["en-duration-stage3"]["errors"])
+    assert items["en-duration-stage3"]["errors"] == ["facts 0/2"]
     assert items["off-weather-en"]["ok"] and items["off-weather-en"]["refused"] is True
     for item in items.values():
         assert {"first_token_s", "total_s", "retrieval_ms"} <= set(item)
     summary = report["devset"]["summary"]
     assert summary["questions"] == 3 and summary["off_topic_declined"] == "1/1"
-    assert summary["fact_recall"] == 0.5 and summary["language_accuracy"] == 0.5
+    assert summary["fact_recall"] == 0.5 and summary["language_accuracy"] == 1.0
     assert summary["retrieval_ms_p50"] <= summary["retrieval_ms_p90"]
     # Progress, one line per item, goes to stderr.
     lines = result.stderr.strip().splitlines()
@@ -160,7 +160,7 @@ def test_default_devset_is_the_development_set(runner, model):
 def test_text_report_has_quality_timing_and_failures(runner, model, devset_file, profiles_file, questions,
                                                      conversations_file, pairs_file, tmp_path):
     # The conversations: stage 3, then a wrong stage-4 answer; stage 3, then the weather.
-    model.enqueue(REPLY, REPLY, REPLY, "阶段四比阶段三需要更长的时间 [阶段四 · 预期所需时间]。",
+    model.enqueue(REPLY, VAGUE, REPLY, "阶段四比阶段三需要更长的时间 [阶段四 · 预期所需时间]。",
                   REPLY)
     out = tmp_path / "report.json"
     result = runner.invoke(cli, ["eval", "--devset", str(devset_file), "--profiles", str(profiles_file),
@@ -324,3 +324,16 @@ def test_a_split_other_than_tuning_or_sealed_is_one_clear_error(runner, tmp_path
     result = runner.invoke(cli, ["eval", "--only", "devset", "--devset", str(path)])
     assert result.exit_code == 2
     assert "zh-duration-stage3: split must be 'tuning' or 'sealed'" in result.output
+
+
+def test_an_answer_in_the_wrong_language_is_reported():
+    from types import SimpleNamespace
+
+    from advisor.evaluation import DevItem, score_item
+
+    item = DevItem(id="en-x", question="How long does stage 3 take?", language="en", stage=3,
+                   sections=("duration",), facts=(("6个月",),), refuse=False)
+    answer = SimpleNamespace(answer="阶段三一般需要约6个月至1年 [阶段三 · 预期所需时间]。", refused=False, sources=[],
+                             question=item.question, timings={"first_token_s": 1.0, "total_s": 2.0, "retrieval_s": 0.1})
+    result = score_item(item, answer, SimpleNamespace(passages=[]))
+    assert "answered in the wrong language for a en question" in result.errors

@@ -136,3 +136,34 @@ def test_stages_compared_by_what_happens_in_them_get_each_stages_fact(book):
 def test_a_question_on_the_example_tools_gets_the_tools_not_the_tasks(book):
     assert "Midjourney" in key_fact(book, 1, "examples", "Is Midjourney one of the vertical tools the article lists?").en
     assert "Copywriting" in key_fact(book, 1, "examples", "What kind of tasks does stage 1 use AI for?").en
+
+
+def test_a_kpi_named_in_english_inside_a_chinese_question_gets_the_kpis(book):
+    from advisor.conversation.topics import detect_topic
+    from advisor.retrieval.query import detect_stage
+
+    question = "Stage 4 的 customer satisfaction 要做到多少才算 OK?"
+    fact = fact_for_question(book, question, detect_stage(question), detect_topic(question))
+    assert fact is not None and fact.section == "kpis" and "95%" in fact.zh
+
+
+def test_a_question_on_who_leads_beside_how_long_gets_both(book):
+    from advisor.conversation.topics import detect_topic
+    from advisor.retrieval.query import detect_stage
+
+    question = "for stage 5, what kind of project manager should lead, and how long is the whole stage expected to take?"
+    fact = fact_for_question(book, question, detect_stage(question), detect_topic(question))
+    texts = " ".join(f.en for f in (fact, *fact.also))
+    assert "project manager" in texts and "1 to 3 years" in texts
+
+
+@pytest.mark.parametrize("question, stage", [
+    ("中层干部在这套AI落地路线里具体负责什么?", 2),
+    ("Per the article, the build-your-own-AI stage wraps up in about six months, right?", 4),
+    ("For the awareness-building phase where the boss goes first, what's the objective?", 1),
+])
+def test_a_stage_named_by_what_happens_in_it_gets_its_fact(book, question, stage):
+    from advisor.conversation.topics import detect_topic
+
+    fact = fact_for_question(book, question, None, detect_topic(question))
+    assert fact is not None and fact.stage == stage

@@ -41,6 +41,15 @@ from advisor.retrieval.outside import outside_the_article
     ("For running an open-source model on-prem, is one H100 better value than four RTX 4090s?", "technical"),
     ("What should our HR policy say about overtime pay for people who use AI tools after hours?", "pay"),
     ("招一个AI工程师月薪要开多少?", "pay"),
+    ("有员工用AI写周报被发现了,HR该怎么改员工手册,要不要处罚?", "pay"),
+    ("Should we pay staff a monthly AI-tools allowance, and do we need to change their contracts?", "pay"),
+    ("现在买哪只基金好?", "market"),
+    ("阶段三要订云端SaaS,阿里云和腾讯云哪家更划算?", "ranking"),
+    ("Should we host our stage 4 models on AWS or Azure?", "ranking"),
+    ("我们想做ISO 42001认证,具体流程和费用是怎样的?", "law"),
+    ("who owns copyright of AI generated images we use in ads?", "law"),
+    ("Apache 2.0 和 GPL 开源协议在商用上有什么区别?", "law"),
+    ("How do I design and run an anonymous employee survey on attitudes to AI?", "survey"),
 ])
 def test_a_question_for_what_the_article_lacks(question, kind):
     found = outside_the_article(question)
@@ -69,6 +78,11 @@ def test_a_question_for_what_the_article_lacks(question, kind):
     "我们该和供应商一起做还是自己建模型?",  # a choice between stages, not products
     "Should we use ChatGPT or build our own model in stage 4?",
     "阶段三需要3090元吗?",  # a sum, not a graphics card
+    "我是一家基金的投资人,被投企业处在构建专属AI能力这一步,这个阶段的目标是什么?",  # who asks, not what
+    "阶段二怎么考核?",  # the stage's KPIs, not staff appraisal
+    "第五阶段和伙伴合作要注意知识产权吗?",  # the risk the article names, not copyright law
+    "我们团队协作满意度调查结果85%,第二阶段算达标了吗?",  # a survey's result against the KPI
+    "阶段四要部署开源模型吗?",  # open-source models, not their licences
 ])
 def test_a_question_the_article_answers_is_left_alone(question):
     assert outside_the_article(question) is None

@@ -54,6 +54,12 @@ def test_detect_language(question, language):
         ("阶段六是什么?", 6),
         ("那阶段四呢?", 4),  # 那 here is "then", not "that"
         ("What is stage 6?", 6),
+        ("文章里的阶段零是什么?", 0),  # no such stage, like 阶段六
+        ("What is stage 0?", 0),
+        ("jieduan 3 de KPI shi shenme?", 3),  # pinyin
+        ("S3预算大概多少?", 3),  # a slide's short form
+        ("For the third step of the roadmap, which departments could team up?", 3),
+        ("我们到了第四步,要注意什么?", 4),
     ],
 )
 def test_detect_stage(question, stage):
@@ -71,6 +77,10 @@ def test_detect_stage(question, stage):
         "每个阶段三个月够吗?",
         "How many stages are there?",
         "backstage 3",  # a word that only contains 'stage'
+        "What is the first step for us?",  # "to begin with", not stage 1
+        "第一步做什么?",
+        "第三步骤是什么?",
+        "Can we keep the files on AWS S3?",
         "",
     ],
 )
@@ -147,6 +157,9 @@ def test_every_stage_a_question_names(text, stages):
     ("部门层面推AI的时候,文化上要往哪个方向带?", 2),
     ("Which departments should pair up on a first joint AI project?", 3),
     ("everyone here already uses chatbots on their own. what comes next?", 1),
+    ("打破部门墙那个阶段,第一个项目有没有现成的例子?", 3),
+    ("中层干部在这套AI落地路线里具体负责什么?", 2),
+    ("For the awareness-building phase where the boss goes first, what's the objective?", 1),
 ])
 def test_more_ways_a_stage_is_described(text, stage):
     from advisor.retrieval.query import stage_by_content

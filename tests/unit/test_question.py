@@ -70,3 +70,11 @@ def test_a_miswritten_term_still_finds_its_stage():
     from advisor.retrieval.query import stage_by_content
 
     assert stage_by_content(mend_terms("跨部们项目怎么做?")) == 3
+
+
+def test_traditional_characters_are_read_as_the_articles_simplified_ones():
+    from advisor.answering.question import mend_terms
+
+    assert mend_terms("第一階段的目標是什麼?大概需要多長時間?") == "第一阶段的目标是什么?大概需要多长时间?"
+    assert mend_terms("第五階段跟生態夥伴合作,有哪些風險?") == "第五阶段跟生态伙伴合作,有哪些风险?"
+    assert mend_terms("What is stage 2's goal?") == "What is stage 2's goal?"

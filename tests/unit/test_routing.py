@@ -216,3 +216,53 @@ def test_code_the_company_writes_is_still_a_description():
 
 def test_what_the_boss_does_is_still_a_description():
     assert route("我们公司五十人,老板天天用豆包写方案,员工大多用两三个大模型,下一步该做什么?").to_diagnosis
+
+
+def test_a_role_beside_a_description_still_describes_the_company():
+    assert route("我是公司财务总监。我们公司50人,老板和员工都在用豆包,个人效率提升了20%。下一步做什么?").to_diagnosis
+
+
+def test_a_figure_held_against_a_named_stage_asks_for_its_target():
+    assert route("we measured roughly 17% personal productivity gain after everyone started using AI tools "
+                 "- is that in line with stage 1?").kind == "document"
+    assert route("我们团队协作满意度调查结果85%,第二阶段算达标了吗?").kind == "document"
+
+
+@pytest.mark.parametrize("message", [
+    "Minutes of the partners' meeting, 12 March\nItem 3, AI: The senior partner reported that he uses ChatGPT "
+    "daily. Most staff use two chatbots plus three tools. Time per file is down 18%.",
+    "【经营例会纪要】\n1. 总经理日常使用文心一言和豆包。\n2. 店员大多在用两个大模型。\n3. 个人效率提升约20%。",
+])
+def test_notes_about_the_company_in_the_third_person_describe_it(message):
+    assert route(message).to_diagnosis
+
+
+def test_notes_that_only_ask_stay_with_the_article():
+    assert route("Meeting notes: what is the KPI of stage 3?").kind == "document"
+
+
+def test_statements_about_a_companys_people_and_ai_describe_it_without_a_we():
+    assert route("真是头疼。销售部一起用AI写方案折腾了两个月,内部打分满意的才五成,不少人觉得不如以前快。").to_diagnosis
+    assert route("Everything runs on-prem on open-source models tuned on the plant's data; merging dispatch and "
+                 "billing has cut operating costs by a quarter, and customer satisfaction stands at 96%.").to_diagnosis
+
+
+@pytest.mark.parametrize("message", [
+    # the reader naming their role says nothing of the company
+    "我是一家基金的投资人,被投企业说他们正处在“构建专属AI能力”这一步,按这篇文章,这个阶段的目标到底是什么?",
+    "I'm an investor. What is the goal of stage 4?",
+    "CFO here. What's the budget in stage 3?",
+    # a request, or a statement about the article
+    "Give me some ideas for small in-department projects where a team could use AI together.",
+    "帮我写一个Excel公式,按月汇总各部门的AI工具订阅费用。",
+    "阶段三的KPI是15%-20%。",
+])
+def test_a_role_a_request_or_a_statement_about_the_article_is_no_description(message):
+    assert route(message).kind == "document"
+
+
+def test_a_status_line_and_an_application_describe_the_company():
+    assert route("Boat charter, 2 marinas. Owner: GPT + Claude daily. Staff: nearly all, 2 LLMs + 3 tools. "
+                 "Personal eff +18% (timesheet sample, May). Team projects: none yet.").to_diagnosis
+    assert route("申报单位员工约80人。董事长亲自带头使用AI工具,大多数员工已使用两个大语言模型,个人效率提升约20%。"
+                 "本次拟申请资金用于启动第一个跨部门AI项目。").to_diagnosis

@@ -1,0 +1,61 @@
+"""An English question's answer kept in English.
+
+Given Chinese passages, the small model often copies them into an English answer ("the
+KPIs for stage 4 are: ● 整合业务流程后,整体运营效率提升 20%-40%。 ● 客户满意度提升至 95%。"),
+or switches language halfway through a sentence. A line that is the article's own
+Chinese is replaced by the stage book's English for it (:func:`english_rendering`), with
+its bullet and citation kept. What is still mostly Chinese after that is no English
+answer: the caller puts the article's sentence in its place, as for an answer that fails
+the figure check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from advisor.answering.key_sentence import english_rendering, principles_of, stage_of
+from advisor.retrieval.query import detect_language
+
+_LABEL = re.compile(r"\s*[\[(（]\s*(?:阶段[一二三四五]|stage_document)[^\])）]*[\])）]")
+_BULLET = re.compile(r"^\s*(?:[-*•●]|\d+[.)、])\s*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# An aside in brackets or quotes is the original beside the English ("6 to 12 months
+# (6-12个月)"), not the answer's language.
+_ASIDES = re.compile(r"\[[^\]]*\]|\([^)]*\)|（[^）]*）|“[^”]*”|\"[^\"]*\"")
+
+
+def in_chinese(text: str) -> bool:
+    """Whether ``text``, asides and citations aside, reads as Chinese."""
+    return detect_language(_ASIDES.sub(" ", text)) == "zh"
+
+
+def _render(sentence: str, stages: list, principles) -> str | None:
+    """The stage book's English for ``sentence``: a fact of one of ``stages``, else one of
+    the closing principles."""
+    for stage in stages:
+        english = english_rendering(sentence, stage)
+        if english:
+            return english
+    return english_rendering(sentence, None, principles) if principles else None
+
+
+def in_english(text: str, stage_book, stages: Iterable[int | None]) -> str | None:
+    """``text`` with each line of the article's Chinese put in the stage book's English,
+    or None when it still reads as Chinese."""
+    if not _CJK.search(text):
+        return text
+    books = [stage_of(stage_book, s) for s in dict.fromkeys(stages) if s is not None]
+    principles = principles_of(stage_book)
+    lines = []
+    for line in text.split("\n"):
+        if _CJK.search(line) and in_chinese(line):
+            bullet = _BULLET.match(line)
+            labels = "".join(_LABEL.findall(line))
+            body = _LABEL.sub("", line[bullet.end() if bullet else 0:]).strip()
+            english = _render(body, books, principles)
+            if english is not None:
+                line = f"{bullet.group(0) if bullet else ''}{english}{labels}"
+        lines.append(line)
+    result = "\n".join(lines)
+    return None if in_chinese(result) else result
