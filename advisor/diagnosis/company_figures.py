@@ -23,7 +23,10 @@ _FRACTIONS = {"a tenth": 10, "one tenth": 10, "an eighth": 12, "one eighth": 12,
               "half": 50, "two thirds": 67, "three quarters": 75, "一半": 50, "三分之一": 33, "四分之一": 25,
               "五分之一": 20, "翻倍": 100, "翻了一番": 100, "doubled": 100, "double": 100}
 
-GOAL = re.compile(r"目标|希望|计划|打算|想要|争取|预计|期望|指望|\btarget|\bgoal|\baim|\bhop(?:e|ing)|(?<![-\w])plan|"
+# "an AI early check-in planner that cut overtime costs by 18%": a planner is a tool, and
+# "AI load planning" a task; "we're planning to" is a plan.
+GOAL = re.compile(r"目标|希望|计划|打算|想要|争取|预计|期望|指望|\btarget|\bgoal|\baim|\bhop(?:e|ing)|(?<![-\w])plan(?!ners?\b|ning\b)|"
+                  r"\b(?:am|are|is|was|were|'re|'m|still|now|currently)\s+planning\b|\bplanning\s+(?:to|a|an|on)\b|"
                   r"\bexpect|\bwant|\bwould like|\bwish", re.I)
 
 _ZH_NUMBER = r"[零一二两三四五六七八九十百]+"
@@ -45,7 +48,9 @@ _PERCENT = re.compile(
     # "nine in ten", "eight out of 10": a share said in words.
     r"|\b(?P<word_part>" + _EN_NUMBER + r")\s+(?:out of|in)\s+(?P<word_total>" + _EN_NUMBER + r"|\d+)\b"
     r"(?!\s*(?:%|percent|years?|months?|weeks?|days?))"
-    r"|(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")"
+    # "it's about half done", "做了一半": how far a project has got, not a gain
+    r"|(?<!做了)(?<!完成了)(?<!进行了)(?<!过了)(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")"
+    r"(?!\s*(?:done|finished|complete\w*|built|way|through|a year|an hour|the time)\b)"
     # "lessons booked per staff hour roughly doubled", "效率翻了一番": a gain of 100%
     r"|(?P<times>" + GAIN_MULTIPLE + r")",
     re.I,
@@ -100,9 +105,45 @@ def percentages(text: str) -> list[float]:
     return [value for value, _ in percentages_at(text)]
 
 
-def percentages_at(text: str) -> list[tuple[float, int]]:
-    """Every percentage ``text`` states, with where it starts."""
+# A time said before and after ("six weeks instead of the usual ten", "from 40 minutes to 30
+# minutes per report", "10→8 days", "从10天缩短到8天"): the time saved, as a percentage.
+_TIME_UNIT = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
+_ZH_TIME_UNIT = r"(?:分钟|小时|个?钟头|天|周|个?星期|个?月)"
+_AMOUNT = r"\d+(?:\.\d+)?|" + _EN_NUMBER
+_ZH_AMOUNT = r"\d+(?:\.\d+)?|" + _ZH_NUMBER
+TIME_SAVED = re.compile(
+    r"\b(?P<new>" + _AMOUNT + r")\s*" + _TIME_UNIT + r"?\s+instead of\s+(?:the\s+)?(?:usual\s+|normal\s+|previous\s+|old\s+)?"
+    r"(?P<old>" + _AMOUNT + r")\b"
+    r"|\bfrom\s+(?:about\s+|around\s+)?(?P<old2>" + _AMOUNT + r")\s*" + _TIME_UNIT + r"(?:\s+(?:per|a|each)\s+\w+)?"
+    r"\s+(?:down\s+)?to\s+(?:about\s+|around\s+|just\s+|only\s+)?(?P<new2>" + _AMOUNT + r")\b"
+    r"|(?P<old3>\d+(?:\.\d+)?)\s*(?:→|->|=>|—>)\s*(?P<new3>\d+(?:\.\d+)?)\s*(?:" + _TIME_UNIT + r"|" + _ZH_TIME_UNIT + r")"
+    r"|从(?P<old4>" + _ZH_AMOUNT + r")\s*" + _ZH_TIME_UNIT + r"(?:缩短|减少|降低|降|压缩|减)(?:了)?(?:到|至)(?P<new4>" + _ZH_AMOUNT + r")"
+    r"|原来(?:要|需要|得)?(?P<old5>" + _ZH_AMOUNT + r")\s*" + _ZH_TIME_UNIT + r"[,，]?\s*现在(?:只)?(?:要|需要|需|用)?(?P<new5>"
+    + _ZH_AMOUNT + r")",
+    re.I)
+
+
+def _amount(text: str) -> float | None:
+    text = text.lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    return _zh_value(text) if re.fullmatch(_ZH_NUMBER, text) else _en_value(text)
+
+
+def _time_saved_at(text: str) -> list[tuple[float, int]]:
     found = []
+    for m in TIME_SAVED.finditer(text):
+        pair = next((m.group(f"old{k}"), m.group(f"new{k}")) for k in ("", "2", "3", "4", "5") if m.group(f"old{k}"))
+        old, new = (_amount(x) for x in pair)
+        if old and new is not None and 0 < new < old:
+            found.append((float(round(100 * (old - new) / old)), m.start()))
+    return found
+
+
+def percentages_at(text: str) -> list[tuple[float, int]]:
+    """Every percentage ``text`` states, with where it starts; a time said before and
+    after counts as the share of it saved."""
+    found = _time_saved_at(text)
     for m in _PERCENT.finditer(text):
         if m.group("digits"):
             value = float(m.group("digits"))
@@ -128,7 +169,7 @@ def percentages_at(text: str) -> list[tuple[float, int]]:
             value = float(_FRACTIONS[m.group("fraction").lower()])
         if value is not None and 0 <= value <= 1000:
             found.append((value, m.start()))
-    return found
+    return sorted(found, key=lambda pair: pair[1])
 
 
 def more_projects(text: str) -> float | None:

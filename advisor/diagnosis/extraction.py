@@ -97,6 +97,26 @@ ANSWER_SCHEMA = {
 }
 
 
+# Projects started are not projects done: "又立了两个跨部门项目。不过半年过去,只有一个顺利收尾" is
+# one more finished, and "two more kicked off, both still running" none yet.
+_STARTED = re.compile(r"立了|立项|启动|开了|开始做|\bstarted\b|\bkicked off\b|\bbegan\b|\blaunched\b", re.I)
+_ONLY_ONE_DONE = re.compile(r"只有.{0,20}(?:收尾|完成|做完|落地|结项)|\bonly (?:one|1)\b.{0,40}\b(?:finished|completed|done"
+                            r"|wrapped up|delivered)", re.I)
+_NONE_DONE_YET = re.compile(r"都还在(?:做|推进|进行)|都没(?:做完|完成)|\b(?:both|all) (?:are )?still (?:running|in progress|going)"
+                            r"|\bneither\b.{0,30}\b(?:finished|done|completed)", re.I)
+
+
+def _finished(statement, count: float | None) -> float | None:
+    """``count`` further projects, less those the next sentence says are not done yet."""
+    if count is None or not _STARTED.search(statement.text):
+        return count
+    if _NONE_DONE_YET.search(statement.following):
+        return 0.0
+    if _ONLY_ONE_DONE.search(statement.following):
+        return min(count, 1.0)
+    return count
+
+
 def _nearest(figures: list[tuple[float, int]], text: str, criterion_id: str) -> float:
     """Of several figures in one statement, the one nearest the words of the criterion
     ("21% faster, and nine in ten of them said they were satisfied": 90 for satisfaction)."""
@@ -267,7 +287,7 @@ class ProfileReader:
             # joint project…", then "two more followed").
             # "Nobody has started another one": a count denied is none, and so is one
             # given up ("the two follow-up projects planned were both shelved").
-            counts = [(0.0 if denies(s.text) or GIVEN_UP.search(s.text) else more_projects(s.text), s)
+            counts = [(0.0 if denies(s.text) or GIVEN_UP.search(s.text) else _finished(s, more_projects(s.text)), s)
                       for s in spoken if measured(s.text) or GIVEN_UP.search(s.text)]
             counts = [(c, s) for c, s in counts if c is not None]
             return max(counts, key=lambda pair: pair[0]) if counts else None
@@ -312,7 +332,9 @@ class ProfileReader:
             stopped = next((s for s in spoken if given_up(s)), None)
             if stopped is not None and all(s.sentence == stopped.sentence for s in spoken):
                 denial = stopped
-        if denial is not None and not any(percentages(s.text) for s in spoken):
+        # A figure beside a denial may be what was reached after all; a criterion with no
+        # figure to reach (the leader's own use) is denied whatever figures stand near.
+        if denial is not None and (question.number is None or not any(percentages(s.text) for s in spoken)):
             return ExtractedAnswer(question.id, "no", denial.text, note="said plainly", basis="stated"), False
         plain = next((s for s in spoken if affirms(s, question.id)), None)
         if plain is not None and question.number is None:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from advisor.diagnosis.company_figures import GAIN_MULTIPLE
+from advisor.diagnosis.company_figures import GAIN_MULTIPLE, TIME_SAVED
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,13 @@ _SENTENCE_END = re.compile(r"(?<=[。!?\uff01\uff1f;\uff1b\n])|(?<=[.!?])\s+(?=[
 _CLAUSE_END = re.compile(r"(?:(?<!\d)[,\uff0c]|[,\uff0c](?!\d{3}))\s*|\s+-\s+|\s+—\s*|—")
 
 
+# A sentence that takes the one before back ("Actually, let me correct that, I was thinking
+# of the design studio", "不对,说错了").
+_CORRECTS = re.compile(r"\s*(?:[\w .()-]{1,30}[:\uff1a]\s*)?(?:(?:actually,?\s+)?(?:let me correct (?:that|myself)|correction\b"
+                       r"|scratch that|no,? wait\b|sorry,? (?:i mean|that's wrong|correction|that's (?:last year's|an old|the old"
+                       r"|outdated|wrong)))|不对|说错了|更正一下|纠正一下|哦不对)", re.I)
+
+
 def statements(description: str) -> list[Statement]:
     """The description's clauses, in order, each with its sentence and the one before."""
     found: list[Statement] = []
@@ -62,6 +69,11 @@ def statements(description: str) -> list[Statement]:
                 clauses[-1] = f"{clauses[-1]}, {clause}"  # "Estimating, the drawing office and…"
             elif clause:
                 clauses.append(clause)
+        if _CORRECTS.match(sentence) and previous:
+            # "Actually, let me correct that…": what the sentence before said is taken back,
+            # and this one follows the sentence before that.
+            found = [s for s in found if s.sentence != previous]
+            previous = found[-1].sentence if found else ""
         start = len(found)
         for clause in clauses or [sentence]:
             found.append(Statement(clause, sentence, previous, len(found), writer_leads=leads))
@@ -98,6 +110,7 @@ LEADER = _any(
     r"掌柜", r"\bboss\b", r"\bowner\b", r"founder", r"managing director", r"\bMD\b", r"\bGM\b", r"general manager",
     r"\bpresident\b", r"\bchairman\b", r"chief exec", r"\bprincipal\b", r"\bproprietor\b", r"executive director",
     r"superintendent", r"head ?teacher", r"headm(?:aster|istress)", r"\bdean\b", r"director general", r"\bpartner in charge\b",
+    r"\b(?:senior|managing|founding) partner\b", r"主任合伙人", r"管理合伙人",
 )
 SPEAKER = _any(r"(?<![们])我(?:本人|自己|个人)", r"本人", r"\bI\b(?! think| guess| mean)", r"\bmyself\b", r"\bme\b",
                r"(?<![们])我(?!们)")
@@ -136,6 +149,9 @@ EFFICIENCY = _any(
     r"sav(?:e|es|ed|ing) .{0,25}of (?:my|his|her|their|our|the) (?:\w+ )?(?:week|day|time)",
     r"\bsped\b", r"speed(?:s|ed)? (?:\w+ )?up", r"(?:cut|reduced|halved|shortened) (?:\w+ ){0,3}time",
     r"output", r"throughput", r"speed", r"quicker", r"turnaround", r"cycle time", r"lead time", r"周期", r"缩短",
+    # "average time per bookkeeping file down 18%": less time per piece of work
+    r"\btime (?:per|for each|spent on each)\b", r"每(?:单|件|份|个案子|张)(?:的)?(?:平均)?(?:耗时|用时|时间)",
+    TIME_SAVED.pattern,  # "six weeks instead of the usual ten"
 )
 PERSONAL = _any(r"个人", r"每个人", r"人均", r"每人", r"自己的工作", r"personal", r"individual", r"per (?:person|head|employee)",
                 r"each (?:person|employee|of us)", r"\beach of (?:the |our )?(?:\w+ )?(?:staff|employees|people)\b",
@@ -145,9 +161,10 @@ TEAM = _any(
     # "X部" is a department, but 内部, 全部, 外部 are "internal", "all", "external".
     r"团队", r"部门", r"小组", r"组里", r"科室", r"部里", r"(?<![跨])[^\s,\uff0c。]{0,3}[^\s,\uff0c。内外全局大细头底顶]部(?![门分])", r"班组", r"车间", r"中心", r"(?<![组])组(?![织成合建件装])", r"几个人", r"[两三四五六七八九十\d]+个(?:人|同事)",
     # "two writers", "a few assistants": people by what they do, not "four balloons".
-    r"\bteams?\b", r"department", r"\b(?:two|three|four|five|six|several|a few|a couple of) (?:of (?:us|them|our) )?"
+    r"\bteams?\b", r"department", r"\b(?:two|three|four|five|six|several|a few|a couple of) (?:of (?:us|them|our) )?(?:[a-z-]+ )?"
     r"(?!(?:computers|printers|containers|servers|orders|customers|users|suppliers|partners|centers|centres|letters"
-    r"|numbers|papers|chapters|layers|others)\b)"
+    r"|numbers|papers|chapters|layers|others|manufacturers|retailers|wholesalers|distributors|providers|vendors"
+    r"|carriers|insurers|lenders|growers|farmers|makers|competitors|operators)\b)"
     r"\w+(?:ers|ors|ists|ians|ants|ents|ees|men|women|pilots|nurses|chefs|cooks|clerks|reps|hands|staff|people)\b", r"\bdept\b", r"\bgroup\b", r"\bsquad\b", r"\b(?:business|the|our|a|each|one) unit\b", r"\bdesk\b",
     r"\boffice\b(?! (?:manager|administrator|assistant|junior)s?\b)",  # the office team, not the office manager
 )
@@ -169,6 +186,8 @@ CUSTOMER = _any(r"客户", r"顾客", r"用户", r"品牌方", r"合作品牌", 
                 r"车主", r"乘客", r"旅客", r"游客", r"读者", r"观众", r"食客", r"买家", r"商户", r"居民", r"家属", r"经销商", r"代理商",
                 r"农户", r"dealer",
                 r"customer", r"client", r"patient", r"guest", r"tenant", r"student", r"buyer", r"shopper", r"user",
+                r"passenger", r"traveller", r"traveler", r"visitor", r"diner", r"rider", r"subscriber", r"member",
+                r"resident", r"reader", r"viewer", r"audience", r"homeowner", r"parents\b", r"\bNPS\b",
                 r"\bCSAT\b", r"review", r"rating", r"好评", r"评分", r"投诉", r"complain")
 CROSS = _any(
     r"跨部门", r"跨团队", r"多个部门", r"几个部门", r"两个部门", r"三个部门", r"部门之间", r"各部门", r"部门联合", r"联合.{0,4}部门",
@@ -192,7 +211,7 @@ CROSS = _any(
 SAVING = _any(r"效果", r"result", r"impact", r"\bgain", r"payoff", r"降本", r"增效", r"成本", r"效率", r"节省", r"省了", r"提升", r"提高", r"降低", r"减少", r"缩短", r"%", r"百分之", r"(?<=[一二两三四五六七八九\d])成(?:多|左右)?",  # 两成, not 成熟
               r"cost", r"saving", r"saved", r"efficien", r"productiv", r"cut", r"reduc", r"percent", r"lower", r"improv",
               r"\bdropped\b", r"\bfell\b", r"\bhalved\b", r"\b(?:is|are|was|were) down\b", r"\bdown (?:by|from|to)\b",
-              GAIN_MULTIPLE)
+              GAIN_MULTIPLE, TIME_SAVED.pattern)
 COUNT = _any(r"又", r"再", r"第二", r"第三", r"[两二三四五六七八九十几\d]+\s*个", r"其他", r"后续", r"接着", r"另外",
              r"another", r"\bmore\b", r"second", r"third", r"\btwo\b", r"\bthree\b", r"\bfour\b", r"several",
              r"follow(?:ed|-up)", r"since then", r"\bother\b", r"\bprojects\b", r"\d+ (?:of them|projects)",
@@ -218,7 +237,7 @@ LAUNCH = _any(
     r"推出", r"上线", r"发布", r"推了", r"卖给", r"对外", r"收费", r"商业化", r"开发了", r"做出", r"launch", r"released",
     r"rolled out", r"started selling", r"selling", r"\bsell", r"\bsold\b", r"offer(?:ing)?s?\b", r"went live", r"\blive\b",
     r"introduc", r"paid", r"turned (?:it|this|that) into", r"licen[cs]", r"designed", r"on the market",
-    r"上市", r"做了一款", r"做出一款", r"一款", r"卖了", r"给(?:社员|客户|用户|会员|学员)做",
+    r"上市", r"做了一款", r"做出一款", r"一款", r"卖了", r"给(?:社员|客户|用户|会员|学员)做", r"做了(?:个|一个)",
     r"for (?:our )?(?:customers|clients|members|patients|guests|users)",
 )
 NEW_THING = _any(
@@ -241,12 +260,16 @@ PARTNERS = _any(
     r"|retailers?|brands?|hospitals?|groups?|co-?ops?|cooperatives?|manufacturers?|makers?)\b",
     r"\bshared (?:[\w-]+ ){0,2}(?:model|platform|system)\b",
 )
+# Parties outside the company, named as such.
+OUTSIDE_PARTY = _any(r"供应商", r"上下游", r"上游", r"下游", r"合作伙伴", r"生态", r"同行", r"跨行业", r"经销商", r"渠道商", r"高校",
+                     r"大学", r"客户", r"supplier", r"vendor", r"customer", r"client", r"universit", r"ecosystem",
+                     r"other (?:companies|firms|industries)", r"outside (?:the )?(?:company|firm)")
 MARKET_FIT = _any(
     r"\bPMF\b", r"产品市场匹配", r"市场认可", r"付费", r"续约", r"续费", r"复购", r"卖得", r"签约",
     r"盈利", r"赚钱", r"买单", r"卖了", r"销量", r"追单", r"回头客", r"主动找", r"跑通", r"跑出来", r"market fit", r"product[- ]market", r"paying", r"renew", r"traction",
     r"sells?\b", r"selling", r"demand", r"profitable", r"sign(?:ed)? up", r"subscribers", r"customers? (?:pay|buy|love)", r"recurring",
     r"break(?:s)? even", r"income", r"\bpay(?:s)? (?:a |for|us)", r"\bsold (?:it|them|out|to|over|more|well|\d)", r"units",
-    r"reorder", r"repeat (?:orders|customers|buyers)",
+    r"reorder", r"repeat (?:orders|customers|buyers)", r"licensed by",
 )
 
 NEGATION = _any(
@@ -376,7 +399,8 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
     "customer_satisfaction": (_Rule(SATISFACTION, clause=(CUSTOMER,), other=(SPEAKER_PLEASED,)),
                               _Rule(SATISFACTION, (CUSTOMER,), other=(COLLABORATION, SPEAKER_PLEASED))),
     "ai_new_offering": (_Rule(NEW_THING, (AI,), sentence=(LAUNCH,), other=(CLIENTS_OWN,)),),
-    "ecosystem_partners": (_Rule(PARTNERS),),
+    # "运营部、招商部和安保部联合启动了…跨部门项目": departments joined, no outside party.
+    "ecosystem_partners": (_Rule(PARTNERS, other=(CROSS,), unless=OUTSIDE_PARTY),),
     "product_market_fit": (_Rule(MARKET_FIT),),
 }
 
@@ -395,6 +419,10 @@ _OPEN_MODEL = _any(r"Llama", r"Qwen", r"DeepSeek", r"Mistral", r"ChatGLM", r"GLM
 _OWN_MACHINES = _any(r"服务器", r"本地", r"机房", r"内网", r"私有化", r"自己的", r"on[- ]prem", r"locally", r"self[- ]host",
                      r"servers?", r"in[- ]house", r"our own", r"own (?:hardware|building|data ?cent)", r"GPU")
 _PAYING = _any(r"product[- ]market fit", r"\bPMF\b", r"付费(?:客户|用户|使用)", r"续约率", r"\brenewed\b",
+               # "licensed by more than 120 practices…, renewals are running at 94%"
+               r"\blicensed by (?:more than |over |about |some )?\d+", r"\brenewals? (?:are |is )?(?:running )?at \d+",
+               # "四十多个牧场在付费用,续费率很高…这个产品算是站住了"
+               r"付费用", r"续费率(?:很|挺|非常|比较)?高", r"站住了",
                r"paying (?:customers|clients|users|subscribers)", r"\d+ (?:\w+ )?(?:customers|clients|companies|firms|"
                r"growers|users|schools|hospitals|shops|stores) (?:now )?pay", r"卖了[\d一二三四五六七八九十百千万]+",
                r"追单")
@@ -405,7 +433,10 @@ _DOUBT = _any(r"不确定", r"说不准", r"谈不上", r"还不好说", r"不�
 # hotels and the tourism board", not "a shared platform with our own departments".
 _JOINT_WORK = _any(r"\b(?:buil(?:d|t|ding)|develop\w*|pool\w*|co-?(?:develop|build|creat)\w*)\b[^.;!?]{0,60}\bwith\b"
                    r"(?! (?:our|the|its|their) (?:own )?(?:[\w-]+ )?(?:teams?|departments?|depts?|staff|people|employees)\b)",
-                   r"(?:和|与|跟|同)[^,,。;]{1,30}(?:联合(?:开发|研发|打造)|共建|共享|打造|一起(?:做|开发|搞)|合作开发)")
+                   r"(?:和|与|跟|同)[^,,。;]{1,30}(?:联合(?:开发|研发|打造)|共建|共享|打造|一起(?:做|开发|搞)|合作开发)",
+                   # "Together with two scanner makers and 40 practices, our lab co-developed…"
+                   r"\btogether with\b(?! (?:our|the|its|their) (?:own )?(?:[\w-]+ )?(?:teams?|departments?|depts?|staff|people))"
+                   r"[^.;!?]{0,120}\b(?:co-?develop\w*|buil[td]|building|develop\w*|creat\w*|pool\w*)\b")
 _AFFIRMS: dict[str, tuple[tuple[re.Pattern[str], ...], ...]] = {
     "leader_uses_ai": ((LEADER, _TOOL, _USE),),
     "staff_use_llms_and_tools": ((STAFF, _TOOL, _USE),),
@@ -429,11 +460,29 @@ def mentions(found: list[Statement], criterion_id: str) -> list[Statement]:
     return [s for s in found if speaks_of(s, criterion_id)]
 
 
+# "Our own models? No, everything we use is SaaS.": the writer asks the question a reader
+# would, then answers it; the answer is in the next sentence.
+_ASKED_OF_ITSELF = re.compile(r"[?\uff1f]\s*$")
+# The answer is a plain "No," of its own, not a sentence that begins with a negation
+# ("不是说能到两成吗" in a chat is another question).
+_ANSWERED_NO = re.compile(r"^\s*(?:no|nope|not (?:yet|really|at all)|none|never)\s*[,.;!:\u2014-]"
+                          r"|^\s*(?:没有|没|不是|不|并没有|还没有?)\s*[,\uff0c。!\uff01;\uff1b]", re.I)
+
+
+_LEADER_SAYS_I_USE = _any(r"(?:[\u4e00-\u9fff]总|老板|董事长|厂长|校长|院长|CEO)\s*[:\uff1a]\s*我(?:自己|本人)?(?:也)?"
+                          r"(?:天天|每天|一直|经常|平时|每日)(?:都)?(?:在)?用")
+
+
+def _answers_itself_no(statement: Statement) -> bool:
+    return bool(_ASKED_OF_ITSELF.search(statement.text) and _ANSWERED_NO.search(statement.following))
+
+
 def affirms(statement: Statement, criterion_id: str) -> bool:
     """Whether ``statement`` plainly says ``criterion_id`` is met, with no word that
-    denies, plans or doubts it (and, for the staff, words for most of them)."""
+    denies, plans or doubts it (and, for the staff, words for most of them). A question
+    affirms nothing."""
     text = statement.text
-    if denies(text) or PLANNED.search(text) or _DOUBT.search(text):
+    if denies(text) or PLANNED.search(text) or _DOUBT.search(text) or _ASKED_OF_ITSELF.search(text):
         return False
     if criterion_id == "staff_use_llms_and_tools" and not MOST.search(text):
         return False
@@ -442,8 +491,10 @@ def affirms(statement: Statement, criterion_id: str) -> bool:
         # runs may stand in two sentences.
         text = f"{statement.previous} {text}" if not denies(statement.previous) else text
     affirming = _AFFIRMS.get(criterion_id, ())
-    if criterion_id == "leader_uses_ai" and statement.writer_leads:
-        affirming += ((SPEAKER, _TOOL, _USE),)  # "I use ChatGPT every day", by the one who leads
+    if criterion_id == "leader_uses_ai":
+        affirming += ((_LEADER_SAYS_I_USE,),)  # "赵总:我自己天天用" in a pasted group chat
+        if statement.writer_leads:
+            affirming += ((SPEAKER, _TOOL, _USE),)  # "I use ChatGPT every day", by the one who leads
     return any(all(p.search(text) for p in patterns) for patterns in affirming)
 
 
@@ -466,7 +517,8 @@ _DENIALS: dict[str, tuple[re.Pattern[str], ...]] = {
 # nobody else named in between (in "the owner uses it but the staff never do" the
 # refusal is the staff's).
 _REFUSAL = (r"(?:never|won't|will not|doesn't|does not|refuses? to|wouldn't|hasn't|has not)\s+(?:\w+\s+)?"
-            r"(?:touch|use|go near|open|tried|bother)|从(?:来)?不(?:用|碰)|(?<![用])不(?:用|碰)|没用过|拒绝")
+            r"(?:touch|use|go near|open|tried|bother)|从(?:来)?不(?:用|碰)|(?<![用])不(?:用|碰)(?!统计|算|管|担心|操心|考虑|说|问|再|了)"
+            r"|没用过|拒绝")
 _LEADER_REFUSES = re.compile(f"(?:{LEADER.pattern})(?P<between>[^.!?;。!?;\n]{{0,45}}?)(?:{_REFUSAL})",
                              re.I | re.ASCII)
 
@@ -478,6 +530,7 @@ def _leader_refuses(sentence: str) -> bool:
 
 # "AI这块我自己基本不用", "I don't really use it myself": the writer, who leads, does not.
 _SPEAKER_REFUSES = _any(r"我(?:本人|自己|个人)?(?:基本|几乎|平时|一直|根本|也|还|倒是)?(?:不用|不碰|没用过|从(?:来)?不用|没怎么用|不怎么用)",
+                        r"我(?:本人|自己|个人)?(?:是)?(?:一次|一回)(?:都|也)没(?:有)?(?:用过|碰过|试过)",
                         r"\bI\s+(?:\w+\s+)?(?:don't|do not|never|haven't|have not|rarely|hardly)\s+(?:\w+\s+)?(?:use|used|touch|tried)\b")
 
 
@@ -503,17 +556,24 @@ def given_up(statement: Statement) -> bool:
     return not _TAKEN_UP_AGAIN.search(sentence, stop.end())
 
 
+_OTHERS = _any(r"别的(?:部门|团队|组)", r"其他(?:部门|团队|组)", r"其余(?:部门|团队)",
+               r"\b(?:other|the other|the rest of the) (?:departments|teams|groups)\b")
+
+
 def plainly_denies(statement: Statement, criterion_id: str) -> bool:
     """Whether ``statement`` plainly says ``criterion_id`` was never even begun (or, for
     the leader, that the leader refuses AI)."""
+    if _answers_itself_no(statement):
+        return True
     if criterion_id == "leader_uses_ai":
         if LEADER.search(statement.text) is not None and _leader_refuses(statement.sentence):
             return True
         return statement.writer_leads and _SPEAKER_REFUSES.search(statement.text) is not None
     text = statement.text
     patterns = _DENIALS.get(criterion_id)
-    if not patterns or MORE_PROJECTS.search(text) or PLANNED.search(text) or _DOUBT.search(text):
-        return False
+    if not patterns or MORE_PROJECTS.search(text) or PLANNED.search(text) or _DOUBT.search(text) \
+            or _OTHERS.search(text):
+        return False  # "别的部门还没开始做这种小组项目": the others have not, this one has
     return all(p.search(text) for p in patterns)
 
 
@@ -540,7 +600,7 @@ PLANNED = _any(r"商量", r"计划", r"打算", r"准备", r"筹划", r"出方�
                r"going to", r"\bproposed\b", r"\bsuggested\b", r"\bfloated\b",
                r"\bwill\b", r"\bnext\b", r"consider", r"thinking (?:about|of)", r"on the (?:list|drawing board)",
                r"\bwant to\b", r"would like", r"聊过", r"谈过", r"talked (?:to \w+ )?about", r"talking (?:to \w+ )?about",
-               r"\bdiscuss", r"策划", r"即将", r"明年", r"年底前",
+               r"\bdiscuss", r"策划(?![部师组])", r"即将", r"明年", r"年底前",
                # a launch with a date ahead, or one not live yet
                r"\b(?:are|is|am|'re)\s+(?:\w+\s+)?(?:launching|rolling out|releasing|introducing|about to)\b",
                r"\blater this (?:year|month|quarter|season)\b", r"\bsoon\b", r"\bupcoming\b",

@@ -369,3 +369,88 @@ def test_work_with_partners_is_affirmed_and_a_product_launched_is_spoken_of():
     assert not any(affirms(s, "ecosystem_partners") for s in statements("Our suppliers use AI too."))
     internal = "We are building a shared AI platform with our own departments."
     assert not any(affirms(s, "ecosystem_partners") for s in statements(internal))
+
+
+def test_a_question_the_writer_answers_no_denies_and_affirms_nothing():
+    from advisor.diagnosis.mentions import plainly_denies
+
+    found = statements("Our own models? No, everything we use is SaaS.")
+    asked = next(s for s in found if speaks_of(s, "local_models_on_own_data"))
+    assert plainly_denies(asked, "local_models_on_own_data")
+    assert not affirms(asked, "local_models_on_own_data")
+
+
+def test_a_planner_is_a_tool_and_half_done_is_no_gain():
+    assert measured("revenue management built an AI early check-in planner that cut overtime costs by 18%.")
+    assert not measured("We plan to cut costs by 18%.")
+    assert percentages("it's about half done") == [] and percentages("第二个项目做了一半") == []
+    assert percentages("half of our staff use it") == [50.0]
+
+
+def test_a_senior_partner_leads_and_less_time_per_file_is_a_gain():
+    found = statements("The senior partner reported that he now uses ChatGPT and Copilot daily for client letters. "
+                       "A timesheet comparison shows average time per bookkeeping file down 18%.")
+    assert any(speaks_of(s, "leader_uses_ai") and affirms(s, "leader_uses_ai") for s in found)
+    assert any(speaks_of(s, "personal_efficiency_gain") for s in found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("it took us, like, six weeks instead of the usual ten", [40.0]),
+    ("from 40 minutes to 30 minutes per report", [25.0]),
+    ("onboarding went 10→8 days", [20.0]),
+    ("交付周期从10天缩短到8天", [20.0]),
+    ("原来要5天,现在3天", [40.0]),
+    ("we grew from 10 to 20 staff", []),  # no time, no saving
+])
+def test_a_time_said_before_and_after_is_the_share_of_it_saved(text, expected):
+    assert percentages(text) == expected
+
+
+def test_more_readings_of_who_and_what():
+    from advisor.diagnosis.mentions import plainly_denies
+
+    airline = statements("People like it, but our overall passenger satisfaction score is still 88%.")
+    assert any(speaks_of(s, "customer_satisfaction") for s in airline)
+    from advisor.diagnosis.mentions import PLANNED
+    assert not PLANNED.search("策划部一起用AI出婚礼方案") and PLANNED.search("我们在策划一个AI项目")
+    owner = statements("AI这个东西啊,说实话我自己是一次都没用过,我这人还是相信手上的功夫。")
+    assert any(plainly_denies(s, "leader_uses_ai") for s in owner if speaks_of(s, "leader_uses_ai"))
+    lab = statements("Together with two scanner manufacturers our lab co-developed an AI aligner-design platform. "
+                     "It's now licensed by more than 120 practices, renewals are running at 94%.")
+    assert any(speaks_of(s, "product_market_fit") and affirms(s, "product_market_fit") for s in lab)
+    assert not any(speaks_of(s, "team_ai_project") for s in statements("Two scanner manufacturers joined us."))
+
+
+def test_a_sentence_taken_back_says_nothing():
+    text = ("Honestly everyone here uses ChatGPT, Claude and Midjourney. Actually, let me correct that, I was "
+            "thinking of the design studio: that's four people.")
+    assert not any("everyone" in s.text for s in statements(text))
+    assert statements("满意度91%。不对,说错了,今年是96%。")[-1].previous == ""
+
+
+def test_a_boss_in_a_pasted_chat_and_other_departments():
+    from advisor.diagnosis.mentions import plainly_denies
+
+    chat = statements("赵总:上个月的AI小项目结果出来没?\n赵总:我自己天天用,这个就不用统计我了")
+    assert any(speaks_of(s, "leader_uses_ai") and affirms(s, "leader_uses_ai") for s in chat)
+    assert not any(plainly_denies(s, "leader_uses_ai") for s in chat)
+    others = statements("我们组四个人一起用AI做了竞品分析。别的部门还没开始做这种小组项目。")
+    assert not any(plainly_denies(s, "team_ai_project") for s in others)
+
+
+def test_departments_joined_up_are_no_ecosystem():
+    inside = statements("运营部、招商部和安保部联合启动了园区第一个跨部门AI项目。")
+    assert not any(speaks_of(s, "ecosystem_partners") for s in inside)
+    outside = statements("我们跟一家饲料供应商、下游两家乳企一起做了个奶牛健康AI平台。")
+    assert any(speaks_of(s, "ecosystem_partners") for s in outside)
+
+
+def test_projects_started_are_not_projects_done():
+    from advisor.diagnosis.extraction import _finished
+
+    started = statements("趁热打铁,大家又立了两个跨部门项目。不过半年过去,只有一个顺利收尾,另一个还在推进中。")
+    first = next(s for s in started if "立了" in s.text)
+    assert _finished(first, more_projects(first.text)) == 1.0
+    running = statements("Two more cross-department projects kicked off in spring. Both are still running.")
+    first = next(s for s in running if "kicked off" in s.text)
+    assert _finished(first, more_projects(first.text)) == 0.0
