@@ -56,6 +56,29 @@ def in_english(text: str, stage_book, stages: Iterable[int | None]) -> str | Non
             english = _render(body, books, principles)
             if english is not None:
                 line = f"{bullet.group(0) if bullet else ''}{english}{labels}"
+        if _CJK.search(line) and in_chinese(line):
+            # Citations stay as they are; the runs of Chinese between them are put in English.
+            parts = re.split(r"(\[[^\]]*\])", line)
+            used: set[str] = set()
+            line = "".join(part if part.startswith("[") else
+                           _RUN.sub(lambda m: _spliced(m, books, principles, used), part) for part in parts)
+            line = re.sub(r" {2,}", " ", line).replace(" .", ".")
         lines.append(line)
     result = "\n".join(lines)
     return None if in_chinese(result) else result
+
+
+# A run of Chinese inside an English sentence ("…is to enhance team运用AI工具的频率、时长及质量,
+# 提升团队效率。"): the Latin letters of "AI" and figures belong to it.
+_RUN = re.compile(r"[\u3400-\u9fff](?:[\u3400-\u9fff\u3000-\u303f\uff00-\uffef、,。:;%.\-]|[A-Za-z0-9]+(?=[\u3400-\u9fff%]))*")
+
+
+def _spliced(match: re.Match, stages: list, principles, used: set[str]) -> str:
+    """The run's English; a second run of the same fact's words goes (it was said)."""
+    english = _render(match.group(0), stages, principles)
+    if not english:
+        return match.group(0)
+    if english in used:
+        return " "
+    used.add(english)
+    return f" {english.rstrip('.')} "

@@ -149,7 +149,9 @@ def stages_described(text: str) -> list[int]:
 # the last of these words is the destination ("ready to move from individual use to team
 # workflows"), and one described before "before/之前" is not there yet.
 _DESTINATION = re.compile(r"\b(?:to|into|towards?)\b|进入|迈向|走向|转向|过渡到|升级到|转到", re.I)
-_NOT_YET = re.compile(r"\b(?:before|prior to|ahead of)\b|之前|以前|前(?:要|需要|应该)", re.I)
+# "…before building our own AI" looks ahead; "just confirming before it goes into the board
+# deck" does not.
+_NOT_YET = re.compile(r"\b(?:before|prior to|ahead of)\b(?!\s+(?:it|this|that|they|i|the (?:board|meeting|deadline))\b)|之前|以前|前(?:要|需要|应该)", re.I)
 
 
 def stage_described_as_current(text: str, moving_on: bool) -> int | None:

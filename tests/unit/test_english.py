@@ -32,8 +32,7 @@ def test_an_english_answer_with_the_chinese_in_brackets_stands(book):
 
 
 def test_an_answer_still_in_chinese_is_no_english_answer(book):
-    assert in_english("the goal is to enhance team运用AI工具的频率、时长及质量,提升团队效率,将AI融入团队工作流程.",
-                      book, [2]) is None
+    assert in_english("根据文档,这个阶段就是让大家多用用AI,别的没有细说。[阶段二 · 目标]", book, [2]) is None
 
 
 def test_through_the_chain_a_chinese_answer_gives_way_to_the_quote(make_advisor):
@@ -42,3 +41,11 @@ def test_through_the_chain_a_chinese_answer_gives_way_to_the_quote(make_advisor)
     answer = events[-1].answer
     assert answer.answer.startswith("From the article: ") and "95%" in answer.answer
     assert "根据文档" not in answer.answer and not answer.refused
+
+
+def test_chinese_inside_an_english_sentence_is_put_in_english(book):
+    answer = ("According to the document, the goal of the department step is to enhance team运用AI工具的频率、时长及质量,"
+              "提升团队效率,将AI融入团队工作流程. [阶段二 · 目标]")
+    english = in_english(answer, book, [2])
+    assert english is not None and "how often, how long and how well" in english
+    assert english.endswith("[阶段二 · 目标]")
