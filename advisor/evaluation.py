@@ -19,7 +19,7 @@ import yaml
 
 from advisor.errors import AdvisorError
 from advisor.places import EVALUATION_RESOURCE, package_resource
-from advisor.retrieval.query import detect_language
+from advisor.retrieval.query import answer_language
 
 # The development sets ship inside the package, so `advisor eval` works when installed.
 DATA_DIR = package_resource(EVALUATION_RESOURCE)
@@ -130,18 +130,6 @@ def load_devset(path: Path = DEFAULT_DEVSET) -> list[DevItem]:
                                      f"not {values['route']!r}.")
         items.append(DevItem(**values))
     return items
-
-
-_LABELS_AND_QUOTES = re.compile(r"\[[^\]]*\]|\([^)]*\)|（[^）]*）|“[^”]*”|\"[^\"]*\"")
-
-
-def answer_language(answer: str) -> str:
-    """The language an answer is written in, ignoring citation labels and quotes.
-
-    An English answer may quote the Chinese original in parentheses and cites Chinese
-    labels; neither makes it a Chinese answer.
-    """
-    return detect_language(_LABELS_AND_QUOTES.sub(" ", answer))
 
 
 def _norm(text: str) -> str:

@@ -299,13 +299,15 @@ class AnswerChain:
             elif retrieval.language == "en" and not refused and text.strip():
                 english = self._in_english(text, retrieval, fact or held)
                 if english != text:
-                    if english is None:
+                    if english is None and (quoted or held):
                         # Still mostly Chinese: the article's sentence answers instead, the
-                        # quote shown first or, without one, the passage's on point.
-                        on_point = None if quoted or held else self.quote_on_point(
-                            question, retrieval, sources, section)
-                        # With no sentence of the article's to give, the answer stays as written.
-                        english = on_point.line("en") if on_point is not None else "" if quoted or held else text
+                        # quote shown first or the one that follows below.
+                        english = ""
+                    elif english is None:
+                        # Without one, the passage's on point; with none of that, the
+                        # answer stays as written.
+                        on_point = self.quote_on_point(question, retrieval, sources, section)
+                        english = on_point.line("en") if on_point is not None else text
                     text = english
                     if text or quoted:  # else the sentence that follows takes its place below
                         yield AnswerEvent("retract", text=f"{quoted}\n\n{text}".strip() if quoted else text)

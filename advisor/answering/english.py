@@ -15,19 +15,14 @@ import re
 from collections.abc import Iterable
 
 from advisor.answering.key_sentence import english_rendering, principles_of, stage_of
-from advisor.retrieval.query import detect_language
+from advisor.retrieval.query import answer_language
 
 _LABEL = re.compile(r"\s*[\[(（]\s*(?:阶段[一二三四五]|stage_document)[^\])）]*[\])）]")
 _BULLET = re.compile(r"^\s*(?:[-*•●]|\d+[.)、])\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# An aside in brackets or quotes is the original beside the English ("6 to 12 months
-# (6-12个月)"), not the answer's language.
-_ASIDES = re.compile(r"\[[^\]]*\]|\([^)]*\)|（[^）]*）|“[^”]*”|\"[^\"]*\"")
-
-
 def in_chinese(text: str) -> bool:
     """Whether ``text``, asides and citations aside, reads as Chinese."""
-    return detect_language(_ASIDES.sub(" ", text)) == "zh"
+    return answer_language(text) == "zh"
 
 
 def _render(sentence: str, stages: list, principles) -> str | None:

@@ -88,8 +88,10 @@ def _en_value(text: str) -> float | None:
 
 
 def _count(text: str) -> float | None:
+    """A number said in digits (decimals too), in Chinese or in English words; or one of
+    the vague counts ("another", "a couple of", "几", "several")."""
     text = text.lower()
-    if text.isdigit():
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
     if text in ("another",):
         return 1.0
@@ -123,18 +125,11 @@ TIME_SAVED = re.compile(
     re.I)
 
 
-def _amount(text: str) -> float | None:
-    text = text.lower()
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    return _zh_value(text) if re.fullmatch(_ZH_NUMBER, text) else _en_value(text)
-
-
 def _time_saved_at(text: str) -> list[tuple[float, int]]:
     found = []
     for m in TIME_SAVED.finditer(text):
         pair = next((m.group(f"old{k}"), m.group(f"new{k}")) for k in ("", "2", "3", "4", "5") if m.group(f"old{k}"))
-        old, new = (_amount(x) for x in pair)
+        old, new = (_count(x) for x in pair)
         if old and new is not None and 0 < new < old:
             found.append((float(round(100 * (old - new) / old)), m.start()))
     return found

@@ -44,6 +44,19 @@ def detect_language(text: str) -> str:
     return "zh" if cjk and cjk >= latin_words else "en"
 
 
+# An aside in brackets or quotes is the original beside the English ("6 to 12 months
+# (6-12个月)"), and a citation label is Chinese in every answer: neither is the answer's
+# language.
+_ASIDES = re.compile(r"\[[^\]]*\]|\([^)]*\)|（[^）]*）|“[^”]*”|\"[^\"]*\"")
+
+
+def answer_language(answer: str) -> str:
+    """The language an answer is written in, ignoring citation labels and quotes: an
+    English answer may quote the Chinese original in parentheses and cites Chinese
+    labels, and neither makes it a Chinese answer."""
+    return detect_language(_ASIDES.sub(" ", answer))
+
+
 _LAST_STAGE = re.compile(r"最后(?:一|那|这)?个?阶段|最后一步|最高(?:的|那个)?阶段|\b(?:last|final|highest)\s+(?:stage|phase)\b",
                          re.I)
 
