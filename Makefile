@@ -13,7 +13,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # torch from the machine-provided CPU build; any other spec pulls a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor eval bench faults clean distclean
+.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor eval bench faults scope-probe resemblance clean distclean
 
 run: install model index
 	$(BIN)/advisor serve
@@ -61,6 +61,16 @@ doctor: install
 eval: install model
 	mkdir -p test-artifacts
 	$(BIN)/advisor eval --out test-artifacts/eval.json $(EVAL_ARGS)
+
+# Fit the scope probe (advisor/retrieval/scope_probe.json) on the tuning part of the
+# development set again, after questions were added to it; a unit test says when it is due.
+scope-probe: install
+	$(BIN)/python -m advisor.retrieval.scope_training
+
+# Fit the stage resemblance (advisor/diagnosis/resemblance.json) on the tuning part of
+# the diagnosis profiles again, after profiles were added to it.
+resemblance: install
+	$(BIN)/python -m advisor.diagnosis.resemblance_training
 
 # The kill -9 rounds of tests/integration/test_faults_live.py, 40 instead of make test's
 # 10 (a few minutes); FAULT_SEED=N replays one sequence of kills.

@@ -19,6 +19,7 @@ from advisor.llm.embeddings import build_embeddings
 from advisor.retrieval.index import PassageIndex
 from advisor.retrieval.keywords import Glossary
 from advisor.retrieval.retriever import Retriever
+from advisor.retrieval.scope_probe import load_probe
 from advisor.settings import Settings
 
 
@@ -98,6 +99,7 @@ def build_advisor(
         threshold=settings.relevance_threshold,
         keyword_threshold=settings.relevance_threshold_with_keywords,
         cache_dir=settings.cache_dir / "jieba",
+        scope_probe=load_probe(embedding=embedding_name) if settings.scope_probe else None,
     )
     article = read_stage_passages(settings.knowledge_dir, stage_book) if settings.prompt_layout == "document" else []
     chain = AnswerChain(
@@ -113,7 +115,7 @@ def build_advisor(
         focused_passages=settings.focused_passages,
     )
     knowledge = KnowledgeBase(settings, stage_book, index, embeddings)
-    diagnosis = DiagnosisService(settings, stage_book, chat_model)
+    diagnosis = DiagnosisService(settings, stage_book, chat_model, embeddings)
     return Advisor(settings, knowledge, diagnosis, retriever, chain, chat_model,
                    answer_cache=build_answer_cache(settings, chain, embeddings))
 
@@ -140,6 +142,7 @@ def build_answer_cache(settings: Settings, chain: AnswerChain, embeddings):
         stages=hashlib.sha256(stages_file.read_bytes()).hexdigest() if stages_file.is_file() else None,
         code=source_fingerprint(package / name for name in ("answering", "retrieval", "conversation", "knowledge")),
         embedding=getattr(embeddings, "name", None) or type(embeddings).__name__,
+        scope_probe=chain.retriever.scope_probe.fingerprint if chain.retriever.scope_probe else None,
         settings=settings.model_dump(include={
             "context_size", "max_answer_tokens", "temperature", "prompt_layout", "repeated_passages",
             "focused_passages",

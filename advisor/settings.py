@@ -161,6 +161,20 @@ class Settings(BaseSettings):
         le=1.0,
         description="The same margin when the question shares key terms with a passage.",
     )
+    scope_probe: bool = Field(
+        True,
+        description="Also decline a question that the scope probe, fitted on questions the "
+        "article does and does not answer, is sure the article does not answer, though its "
+        "passages stand out (a market forecast, a price for outsourced work). Off: only the "
+        "margin and the kinds of request the advisor knows are declined.",
+    )
+    stage_resemblance: bool = Field(
+        True,
+        description="When a description's criteria leave its stage open (confidence below "
+        "0.5), settle them toward the stage the description reads like, when that is clear "
+        "(fitted on descriptions of known stage); what was settled so is marked as assumed. "
+        "Off: the criteria alone decide.",
+    )
     max_question_chars: int = Field(
         2000, ge=10, le=20000, description="Longest question accepted, in characters."
     )

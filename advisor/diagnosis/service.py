@@ -16,11 +16,14 @@ from advisor.settings import Settings
 class DiagnosisService:
     """Assessments, their history and their reports, for one stage book."""
 
-    def __init__(self, settings: Settings, stage_book, chat_model):
+    def __init__(self, settings: Settings, stage_book, chat_model, embeddings=None):
         self.settings = settings
         self.stage_book = stage_book
         self.chat_model = chat_model
+        # For the stage a description reads like (see advisor.diagnosis.resemblance).
+        self.embeddings = embeddings
         self._questionnaire = None
+        self._resemblance: list = []  # loaded on first use; [None] when there is none
 
     @property
     def questionnaire(self):
@@ -62,10 +65,34 @@ class DiagnosisService:
         from advisor.answering.question import mend_terms
         from advisor.diagnosis.extraction import ProfileReader
 
-        extraction = ProfileReader(self.chat_model, self.questionnaire).read(mend_terms(profile), on_answer)
+        mended = mend_terms(profile)
+        extraction = ProfileReader(self.chat_model, self.questionnaire).read(mended, on_answer)
+        self._settle_by_resemblance(mended, extraction)
         assessment = self.assess(extraction.questionnaire_answers(), company, on)
         assessment.extraction = extraction
         return assessment
+
+    def _settle_by_resemblance(self, profile: str, extraction) -> None:
+        """Where the criteria leave the stage open, settle them toward the stage the
+        description reads like, when that is clear (see advisor.diagnosis.resemblance)."""
+        from advisor.diagnosis import diagnose
+        from advisor.diagnosis.resemblance import UNSURE_BELOW, load_resemblance, settle_open_criteria
+
+        if self.embeddings is None or not self.settings.stage_resemblance:
+            return
+        if not self._resemblance:
+            name = getattr(self.embeddings, "name", None) or type(self.embeddings).__name__
+            self._resemblance.append(load_resemblance(embedding=name))
+        resemblance = self._resemblance[0]
+        if resemblance is None:
+            return
+        answers = self.questionnaire.validate_answers(extraction.questionnaire_answers())
+        placed = diagnose(self.stage_book, answers, self.questionnaire)
+        if placed.confidence >= UNSURE_BELOW:
+            return
+        chances = resemblance.probabilities(self.embeddings.embed_query(profile))
+        if chances is not None:
+            settle_open_criteria(extraction, self.questionnaire, placed.stage, chances)
 
     def update_profile(self, state: dict, reply: str):
         """The assessment of a chat's earlier description (``state``: what was read and

@@ -22,6 +22,7 @@ from advisor.retrieval.keywords import Glossary, KeywordIndex, expand_chinese, t
 from advisor.retrieval.outside import Outside, outside_the_article
 from advisor.retrieval.query import detect_language, detect_stage, section_named, stage_by_content
 from advisor.retrieval.scope import speaks_of_the_article
+from advisor.retrieval.scope_probe import ScopeProbe, signal_values
 
 STAGE_COUNT = 5
 # A BM25 score above this means the question shares real terms with some passage. On
@@ -73,6 +74,8 @@ class Retrieval:
     # What the question asks for that the article does not hold, when it is that kind of
     # question (see advisor.retrieval.outside); it is then declined with that said.
     outside: Outside | None = None
+    # The question's embedding, when retrieval got that far.
+    vector: np.ndarray | None = field(default=None, repr=False)
 
 
 class Retriever:
@@ -88,6 +91,7 @@ class Retriever:
         keyword_threshold: float = 0.015,
         cache_dir: Path | None = None,
         keyword_weight: float = 1.0,
+        scope_probe: ScopeProbe | None = None,
     ):
         self.index = index
         self.embeddings = embeddings
@@ -97,6 +101,7 @@ class Retriever:
         self.keyword_threshold = keyword_threshold
         self.cache_dir = cache_dir
         self.keyword_weight = keyword_weight
+        self.scope_probe = scope_probe
         self._keyword_lock = threading.Lock()
         self._keyword_for: tuple | None = None
         self._keywords: KeywordIndex | None = None
@@ -126,7 +131,27 @@ class Retriever:
             return Retrieval(question, language, stage, [], False,
                              reason=f"the document does not hold what the question asks for ({outside.kind})",
                              seconds=time.perf_counter() - started, outside=outside)
+        retrieval = self.rank(question, k)
+        if retrieval.covered and self.scope_probe is not None and retrieval.passages \
+                and retrieval.passages[0].chunk.source == STAGE_DOCUMENT_SOURCE:
+            # Questions about a company's own documents are not what the probe was fitted on.
+            probability = self.scope_probe.probability(retrieval.vector,
+                                                       signal_values(retrieval.extra, stage))
+            retrieval.extra["scope_probability"] = probability
+            if self.scope_probe.declines(probability):
+                retrieval.covered = False
+                retrieval.reason = (f"questions like this one ask for what the article does not hold "
+                                    f"(scope probe {probability:.2f})")
+        retrieval.seconds = time.perf_counter() - started
+        return retrieval
 
+    def rank(self, question: str, top_k: int | None = None) -> Retrieval:
+        """The passages for ``question`` and the coverage call on their margin alone, before
+        the checks of what the question asks for (the scope probe is fitted on these)."""
+        started = time.perf_counter()
+        k = top_k or self.top_k
+        language = detect_language(question)
+        stage = detect_stage(question)
         keywords = self._keyword_index()
         chunks = self.index.chunks
         query_vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
@@ -209,4 +234,5 @@ class Retriever:
             extra={"best_score": best, "margin": margin, "keyword_score": keyword_best,
                    "keyword_terms": translated, "described_stage": described,
                    "named_section": named_section},
+            vector=query_vector,
         )

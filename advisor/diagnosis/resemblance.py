@@ -1,0 +1,130 @@
+"""Which stage a description reads like, for when its criteria leave the stage open.
+
+The diagnosis reads a description criterion by criterion, and the deterministic scoring
+places the company. A description that says little about the criteria themselves
+("we run the family's escape rooms; bookings and reminders go through an assistant
+now…") leaves most of them unknown, and the scoring then stops at the first stage with
+an unknown key criterion, with a low confidence. Such descriptions still say a good deal
+about where the company stands, in what they speak of at all.
+
+The resemblance is a softmax regression over the description's embedding, fitted on the
+tuning part of the diagnosis profiles only (see
+:mod:`advisor.diagnosis.resemblance_training`; its file records which profiles). It
+never names the stage itself. Only where the criteria leave the placement unsure
+(confidence below :data:`UNSURE_BELOW`) and it is sure, it settles what the criteria
+left open, in the way the stages are read anyway:
+
+- a later stage: the unknown criteria of the stages before it are taken as met, marked
+  as assumed, as when a later stage's key criterion is met, unless the description
+  says one of them is not met;
+- an earlier stage: that stage's criteria that were only assumed are unknown again; one
+  the description says is met stays met, and then nothing moves.
+
+The scoring then places the company as always, with the assumed answers counting for
+less in its confidence, and the questions to settle it are asked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_RESEMBLANCE = Path(__file__).with_name("resemblance.json")
+
+# The criteria leave the stage open below this confidence; the resemblance is heard then.
+UNSURE_BELOW = 0.5
+# It settles only when at least this sure. Chosen by fitting the tuning part with one
+# batch left out at a time (see resemblance_training).
+SURE_AT = 0.7
+EMBEDDING_SCALE = 10.0
+STAGES = 5
+
+
+def fit(x: np.ndarray, stages: np.ndarray, l2: float = 0.1, steps: int = 3000,
+        rate: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (features x stages) and biases of a softmax regression, by plain gradient
+    descent from zero: the same profiles always give the same weights."""
+    target = np.eye(STAGES)[stages - 1]
+    w = np.zeros((x.shape[1], STAGES))
+    b = np.zeros(STAGES)
+    for _ in range(steps):
+        g = _softmax(x @ w + b) - target
+        w -= rate * (x.T @ g / len(x) + l2 * w / len(x))
+        b -= rate * g.mean(axis=0)
+    return w, b
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def features(vector: Sequence[float]) -> np.ndarray:
+    unit = np.asarray(vector, dtype=np.float64)
+    return unit / (np.linalg.norm(unit) or 1.0) * EMBEDDING_SCALE
+
+
+@dataclass(frozen=True)
+class Resemblance:
+    weights: np.ndarray  # features x stages
+    biases: np.ndarray
+    embedding: str
+    trained_on: str
+    profiles: int
+
+    def probabilities(self, vector: Sequence[float]) -> np.ndarray | None:
+        """The chance of each stage 1-5, or None for a vector of another size."""
+        x = features(vector)
+        if x.shape[0] != self.weights.shape[0]:
+            return None
+        return _softmax(x @ self.weights + self.biases)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "embedding": self.embedding, "trained_on": self.trained_on, "profiles": self.profiles,
+            "biases": [round(float(v), 6) for v in self.biases],
+            "weights": [[round(float(v), 6) for v in row] for row in self.weights],
+        }) + "\n"
+
+
+def load_resemblance(path: Path = DEFAULT_RESEMBLANCE, embedding: str | None = None) -> Resemblance | None:
+    """The fitted resemblance, or None when there is none or it belongs to another embedding model."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if embedding is not None and data["embedding"] != embedding:
+            return None
+        return Resemblance(np.asarray(data["weights"], dtype=np.float64), np.asarray(data["biases"], dtype=np.float64),
+                           data["embedding"], data["trained_on"], int(data["profiles"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def settle_open_criteria(extraction, questionnaire, placed: int, probabilities: np.ndarray) -> int | None:
+    """Settle what the criteria left open toward the stage the description reads like
+    (see the module docstring); the stage it reads like when anything changed, else None."""
+    stage = int(np.argmax(probabilities)) + 1
+    sure = float(probabilities[stage - 1])
+    if sure < SURE_AT or stage == placed:
+        return None
+    by_id = {q.id: q for q in questionnaire.questions}
+    answers = extraction.answers
+    note = f"the description reads like those of companies in stage {stage} ({sure:.0%})"
+    if stage > placed:
+        between = [qid for qid in answers if placed <= by_id[qid].stage < stage]
+        if any(answers[qid].answer != "yes" and answers[qid].basis in ("stated", "figure") for qid in between):
+            return None  # the description says a criterion on the way is not met
+        changed = [qid for qid in between if answers[qid].answer == "unknown"]
+        for qid in changed:
+            answers[qid].answer, answers[qid].basis = "yes", "assumed"
+            answers[qid].note = f"assumed: not mentioned, and {note}"
+    else:
+        changed = [qid for qid in answers if by_id[qid].stage == stage and answers[qid].basis == "assumed"]
+        for qid in changed:
+            answers[qid].answer, answers[qid].basis = "unknown", "not mentioned"
+            answers[qid].note = f"not assumed: {note}"
+    return stage if changed else None
