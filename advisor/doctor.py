@@ -187,6 +187,30 @@ def check_index_server(settings: Settings) -> Check:
                  "passage collection(s)")
 
 
+def check_fitted_parts(advisor) -> Check:
+    """The scope probe and the stage resemblance, fitted for one embedding model
+    (informational: without them the rules alone decide, as they did before)."""
+    from advisor.diagnosis.resemblance import load_resemblance
+
+    settings = advisor.settings
+    embeddings = advisor.retriever.embeddings
+    embedding = getattr(embeddings, "name", None) or type(embeddings).__name__
+    probe = advisor.retriever.scope_probe
+    resemblance = load_resemblance(embedding=embedding) if settings.stage_resemblance else None
+    parts = []
+    for name, on, fitted, count in (
+            ("scope probe", settings.scope_probe, probe, f"{probe.questions} tuning questions" if probe else ""),
+            ("stage resemblance", settings.stage_resemblance, resemblance,
+             f"{resemblance.profiles} tuning profiles" if resemblance else "")):
+        if not on:
+            parts.append(f"{name} switched off")
+        elif fitted is None:
+            parts.append(f"{name} not used: it was not fitted for {embedding}")
+        else:
+            parts.append(f"{name} fitted on {count}")
+    return Check("fitted parts", True, "; ".join(parts))
+
+
 def run_checks(settings: Settings, advisor=None, full_hash: bool = False) -> list[Check]:
     """All checks, in the order a user would fix them."""
     checks = [_guard("offline switches", check_offline)]
@@ -207,4 +231,5 @@ def run_checks(settings: Settings, advisor=None, full_hash: bool = False) -> lis
     if advisor is not None:
         checks.append(_guard("index", lambda: check_index(advisor)))
         checks.append(_guard("answer cache", lambda: check_answer_cache(advisor)))
+        checks.append(_guard("fitted parts", lambda: check_fitted_parts(advisor)))
     return checks
