@@ -11,11 +11,12 @@ from langchain_core.language_models import BaseChatModel
 
 from advisor.answering.chain import AnswerChain
 from advisor.core import Advisor
+from advisor.diagnosis.resemblance import load_resemblance
 from advisor.diagnosis.service import DiagnosisService
 from advisor.knowledge.base import KnowledgeBase
 from advisor.knowledge.stage_document import read_stage_passages
 from advisor.knowledge.stages import load_stage_book
-from advisor.llm.embeddings import build_embeddings
+from advisor.llm.embeddings import build_embeddings, embedding_name
 from advisor.retrieval.index import PassageIndex
 from advisor.retrieval.keywords import Glossary
 from advisor.retrieval.retriever import Retriever
@@ -88,8 +89,8 @@ def build_advisor(
     embeddings = embeddings or build_embeddings(settings)
     chat_model = chat_model or build_chat_model(settings)
     stage_book = load_stage_book(settings.knowledge_dir / "stages.yaml")
-    embedding_name = getattr(embeddings, "name", None) or type(embeddings).__name__
-    index = PassageIndex(settings.index_dir, embedding_name, store=build_index_store(settings))
+    embedded_by = embedding_name(embeddings)
+    index = PassageIndex(settings.index_dir, embedded_by, store=build_index_store(settings))
     glossary = Glossary((entry.en, entry.zh) for entry in stage_book.glossary)
     retriever = Retriever(
         index,
@@ -99,7 +100,7 @@ def build_advisor(
         threshold=settings.relevance_threshold,
         keyword_threshold=settings.relevance_threshold_with_keywords,
         cache_dir=settings.cache_dir / "jieba",
-        scope_probe=load_probe(embedding=embedding_name) if settings.scope_probe else None,
+        scope_probe=load_probe(embedding=embedded_by) if settings.scope_probe else None,
     )
     article = read_stage_passages(settings.knowledge_dir, stage_book) if settings.prompt_layout == "document" else []
     chain = AnswerChain(
@@ -115,7 +116,8 @@ def build_advisor(
         focused_passages=settings.focused_passages,
     )
     knowledge = KnowledgeBase(settings, stage_book, index, embeddings)
-    diagnosis = DiagnosisService(settings, stage_book, chat_model, embeddings)
+    resemblance = load_resemblance(embedding=embedded_by) if settings.stage_resemblance else None
+    diagnosis = DiagnosisService(settings, stage_book, chat_model, embeddings, resemblance)
     return Advisor(settings, knowledge, diagnosis, retriever, chain, chat_model,
                    answer_cache=build_answer_cache(settings, chain, embeddings))
 
@@ -141,7 +143,7 @@ def build_answer_cache(settings: Settings, chain: AnswerChain, embeddings):
         prompt=hashlib.sha256(chain.system_prompt.encode()).hexdigest(),
         stages=hashlib.sha256(stages_file.read_bytes()).hexdigest() if stages_file.is_file() else None,
         code=source_fingerprint(package / name for name in ("answering", "retrieval", "conversation", "knowledge")),
-        embedding=getattr(embeddings, "name", None) or type(embeddings).__name__,
+        embedding=embedding_name(embeddings),
         scope_probe=chain.retriever.scope_probe.fingerprint if chain.retriever.scope_probe else None,
         settings=settings.model_dump(include={
             "context_size", "max_answer_tokens", "temperature", "prompt_layout", "repeated_passages",

@@ -149,9 +149,9 @@ class Advisor:
 
     def describe(self) -> dict[str, str]:
         """The chat and embedding models in use, by name, for the about panel."""
-        embeddings = self.knowledge.embeddings
-        return {"model": self.chain.model_name,
-                "embedding": getattr(embeddings, "name", None) or type(embeddings).__name__}
+        from advisor.llm.embeddings import embedding_name
+
+        return {"model": self.chain.model_name, "embedding": embedding_name(self.knowledge.embeddings)}
 
     def write_report(self, assessment, path, company: str, on, lang: str):
         """The assessment's Markdown report and SVG chart (see diagnosis.report)."""

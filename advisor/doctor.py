@@ -190,13 +190,12 @@ def check_index_server(settings: Settings) -> Check:
 def check_fitted_parts(advisor) -> Check:
     """The scope probe and the stage resemblance, fitted for one embedding model
     (informational: without them the rules alone decide, as they did before)."""
-    from advisor.diagnosis.resemblance import load_resemblance
+    from advisor.llm.embeddings import embedding_name
 
     settings = advisor.settings
-    embeddings = advisor.retriever.embeddings
-    embedding = getattr(embeddings, "name", None) or type(embeddings).__name__
+    embedding = embedding_name(advisor.retriever.embeddings)
     probe = advisor.retriever.scope_probe
-    resemblance = load_resemblance(embedding=embedding) if settings.stage_resemblance else None
+    resemblance = advisor.diagnosis.resemblance
     parts = []
     for name, on, fitted, count in (
             ("scope probe", settings.scope_probe, probe, f"{probe.questions} tuning questions" if probe else ""),

@@ -52,13 +52,13 @@ def fit(x: np.ndarray, stages: np.ndarray, l2: float = 0.1, steps: int = 3000,
     w = np.zeros((x.shape[1], STAGES))
     b = np.zeros(STAGES)
     for _ in range(steps):
-        g = _softmax(x @ w + b) - target
+        g = softmax(x @ w + b) - target
         w -= rate * (x.T @ g / len(x) + l2 * w / len(x))
         b -= rate * g.mean(axis=0)
     return w, b
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
+def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
@@ -82,7 +82,7 @@ class Resemblance:
         x = features(vector)
         if x.shape[0] != self.weights.shape[0]:
             return None
-        return _softmax(x @ self.weights + self.biases)
+        return softmax(x @ self.weights + self.biases)
 
     def to_json(self) -> str:
         return json.dumps({

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from advisor.diagnosis.resemblance import DEFAULT_RESEMBLANCE, SURE_AT, Resemblance, _softmax, features, fit
+from advisor.diagnosis.resemblance import DEFAULT_RESEMBLANCE, SURE_AT, Resemblance, features, fit, softmax
 from advisor.fitting import items_fingerprint
 
 
@@ -46,7 +46,7 @@ def left_out_report(x: np.ndarray, profiles) -> dict:
     for batch in sorted(set(groups)):
         held = groups == batch
         w, b = fit(x[~held], stages[~held])
-        chances[held] = _softmax(x[held] @ w + b)
+        chances[held] = softmax(x[held] @ w + b)
     guess = chances.argmax(axis=1) + 1
     right = np.asarray([g in p.acceptable_stages for g, p in zip(guess, profiles)])
     sure = chances.max(axis=1) >= SURE_AT
@@ -55,7 +55,7 @@ def left_out_report(x: np.ndarray, profiles) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from advisor.llm.embeddings import build_embeddings
+    from advisor.llm.embeddings import build_embeddings, embedding_name
     from advisor.settings import Settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
     profiles = tuning_profiles(args.profiles)
     embeddings = build_embeddings(Settings())
-    embedding = getattr(embeddings, "name", None) or type(embeddings).__name__
+    embedding = embedding_name(embeddings)
     x = profile_features(profiles, embeddings)
     report = left_out_report(x, profiles)
     w, b = fit(x, np.asarray([p.expected_stage for p in profiles]))

@@ -16,14 +16,16 @@ from advisor.settings import Settings
 class DiagnosisService:
     """Assessments, their history and their reports, for one stage book."""
 
-    def __init__(self, settings: Settings, stage_book, chat_model, embeddings=None):
+    def __init__(self, settings: Settings, stage_book, chat_model, embeddings=None, resemblance=None):
         self.settings = settings
         self.stage_book = stage_book
         self.chat_model = chat_model
-        # For the stage a description reads like (see advisor.diagnosis.resemblance).
+        # The stage a description reads like, where its criteria leave the stage open
+        # (see advisor.diagnosis.resemblance); None when switched off or not fitted for
+        # these embeddings.
         self.embeddings = embeddings
+        self.resemblance = resemblance
         self._questionnaire = None
-        self._resemblance: list = []  # loaded on first use; [None] when there is none
 
     @property
     def questionnaire(self):
@@ -76,21 +78,15 @@ class DiagnosisService:
         """Where the criteria leave the stage open, settle them toward the stage the
         description reads like, when that is clear (see advisor.diagnosis.resemblance)."""
         from advisor.diagnosis import diagnose
-        from advisor.diagnosis.resemblance import UNSURE_BELOW, load_resemblance, settle_open_criteria
+        from advisor.diagnosis.resemblance import UNSURE_BELOW, settle_open_criteria
 
-        if self.embeddings is None or not self.settings.stage_resemblance:
-            return
-        if not self._resemblance:
-            name = getattr(self.embeddings, "name", None) or type(self.embeddings).__name__
-            self._resemblance.append(load_resemblance(embedding=name))
-        resemblance = self._resemblance[0]
-        if resemblance is None:
+        if self.resemblance is None or self.embeddings is None:
             return
         answers = self.questionnaire.validate_answers(extraction.questionnaire_answers())
         placed = diagnose(self.stage_book, answers, self.questionnaire)
         if placed.confidence >= UNSURE_BELOW:
             return
-        chances = resemblance.probabilities(self.embeddings.embed_query(profile))
+        chances = self.resemblance.probabilities(self.embeddings.embed_query(profile))
         if chances is not None:
             settle_open_criteria(extraction, self.questionnaire, placed.stage, chances)
 

@@ -171,6 +171,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         return _as_unit_rows(vector)[0]
 
 
+def embedding_name(embeddings) -> str:
+    """What an embedding model is called where its vectors are recorded (the index
+    manifest, the fitted parts, the answer cache): its ``name``, or its class for one that has none."""
+    return getattr(embeddings, "name", None) or type(embeddings).__name__
+
+
 def build_embeddings(settings: Settings) -> Embeddings:
     """The embedding model that ``settings.embedding_backend`` selects (not yet loaded)."""
     backend = settings.embedding_backend

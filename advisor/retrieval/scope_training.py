@@ -50,6 +50,7 @@ def question_features(items, settings=None) -> tuple[np.ndarray, str]:
     """One feature row per item, with the embedding and the retrieval the advisor uses."""
     from advisor.answering.question import clean_question, mend_terms
     from advisor.container import build_advisor
+    from advisor.llm.embeddings import embedding_name
     from advisor.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="scope-probe-") as data_dir:
@@ -63,8 +64,7 @@ def question_features(items, settings=None) -> tuple[np.ndarray, str]:
             question = mend_terms(clean_question(item.question, settings.max_question_chars))
             ranked = retriever.rank(question)
             rows.append(features(ranked.vector, signal_values(ranked.extra, ranked.stage)))
-        embedding = getattr(retriever.embeddings, "name", None) or type(retriever.embeddings).__name__
-        return np.vstack(rows), embedding
+        return np.vstack(rows), embedding_name(retriever.embeddings)
 
 
 def left_out_report(x: np.ndarray, declined: np.ndarray, batches: list[str], threshold: float) -> dict:

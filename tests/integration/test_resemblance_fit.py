@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from advisor.diagnosis.resemblance import _softmax, fit, load_resemblance
+from advisor.diagnosis.resemblance import fit, load_resemblance, softmax
 from advisor.diagnosis.resemblance_training import profile_features, tuning_profiles
 
 
@@ -20,5 +20,5 @@ def test_refitting_the_tuning_profiles_gives_the_shipped_resemblance():
     stages = np.asarray([p.expected_stage for p in profiles])
     w, b = fit(x, stages)
     # The file keeps six decimals of each weight.
-    assert np.abs(_softmax(x @ w + b) - _softmax(x @ shipped.weights + shipped.biases)).max() < 1e-3
+    assert np.abs(softmax(x @ w + b) - softmax(x @ shipped.weights + shipped.biases)).max() < 1e-3
     assert ((x @ shipped.weights + shipped.biases).argmax(axis=1) + 1 == stages).mean() > 0.9

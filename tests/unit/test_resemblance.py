@@ -135,14 +135,20 @@ class _ReadsLike:
         return _reads_like(self.stage)
 
 
+def test_the_composition_root_loads_the_resemblance_only_when_switched_on(make_advisor):
+    assert make_advisor().diagnosis.resemblance is not None
+    assert make_advisor(stage_resemblance=False).diagnosis.resemblance is None
+
+
 @pytest.mark.parametrize("switched_on", [True, False])
 def test_the_service_hears_the_resemblance_only_where_the_criteria_leave_the_stage_open(
         book, questionnaire, tmp_path, switched_on):
     from advisor.diagnosis.service import DiagnosisService
     from advisor.settings import Settings
 
-    service = DiagnosisService(Settings(data_dir=tmp_path, stage_resemblance=switched_on), book, None, _Embeddings())
-    service._resemblance = [_ReadsLike(3)]
+    # The composition root gives the service no resemblance when it is switched off.
+    service = DiagnosisService(Settings(data_dir=tmp_path, stage_resemblance=switched_on), book, None, _Embeddings(),
+                               _ReadsLike(3) if switched_on else None)
     first = [q.id for q in questionnaire.questions if q.stage == 1]
     open_ = _extraction(questionnaire, {first[0]: ("yes", "stated")})
     service._settle_by_resemblance("words", open_)
