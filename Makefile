@@ -13,7 +13,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # torch from the machine-provided CPU build; any other spec pulls a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor eval bench faults scope-probe resemblance clean distclean
+.PHONY: run chat chromium install install-test install-st model index test test-unit test-integration doctor eval bench faults scope-probe section-probe resemblance clean distclean
 
 run: install model index
 	$(BIN)/advisor serve
@@ -66,6 +66,11 @@ eval: install model
 # development set again, after questions were added to it; a unit test says when it is due.
 scope-probe: install
 	$(BIN)/python -m advisor.retrieval.scope_training
+
+# Fit the section probe (advisor/retrieval/section_probe.json) on the tuning part of the
+# development set again, after questions were added to it; a unit test says when it is due.
+section-probe: install
+	$(BIN)/python -m advisor.retrieval.section_training
 
 # Fit the stage resemblance (advisor/diagnosis/resemblance.json) on the tuning part of
 # the diagnosis profiles again, after profiles were added to it.

@@ -21,6 +21,7 @@ from advisor.retrieval.index import PassageIndex
 from advisor.retrieval.keywords import Glossary
 from advisor.retrieval.retriever import Retriever
 from advisor.retrieval.scope_probe import load_probe
+from advisor.retrieval.section_probe import load_section_probe
 from advisor.settings import Settings
 
 
@@ -101,6 +102,7 @@ def build_advisor(
         keyword_threshold=settings.relevance_threshold_with_keywords,
         cache_dir=settings.cache_dir / "jieba",
         scope_probe=load_probe(embedding=embedded_by) if settings.scope_probe else None,
+        section_probe=load_section_probe(embedding=embedded_by) if settings.section_probe else None,
     )
     article = read_stage_passages(settings.knowledge_dir, stage_book) if settings.prompt_layout == "document" else []
     chain = AnswerChain(
@@ -145,6 +147,7 @@ def build_answer_cache(settings: Settings, chain: AnswerChain, embeddings):
         code=source_fingerprint(package / name for name in ("answering", "retrieval", "conversation", "knowledge")),
         embedding=embedding_name(embeddings),
         scope_probe=chain.retriever.scope_probe.fingerprint if chain.retriever.scope_probe else None,
+        section_probe=chain.retriever.section_probe.fingerprint if chain.retriever.section_probe else None,
         settings=settings.model_dump(include={
             "context_size", "max_answer_tokens", "temperature", "prompt_layout", "repeated_passages",
             "focused_passages",

@@ -188,17 +188,20 @@ def check_index_server(settings: Settings) -> Check:
 
 
 def check_fitted_parts(advisor) -> Check:
-    """The scope probe and the stage resemblance, fitted for one embedding model
+    """The scope probe, the section probe and the stage resemblance, fitted for one embedding model
     (informational: without them the rules alone decide, as they did before)."""
     from advisor.llm.embeddings import embedding_name
 
     settings = advisor.settings
     embedding = embedding_name(advisor.retriever.embeddings)
     probe = advisor.retriever.scope_probe
+    sections = advisor.retriever.section_probe
     resemblance = advisor.diagnosis.resemblance
     parts = []
     for name, on, fitted, count in (
             ("scope probe", settings.scope_probe, probe, f"{probe.questions} tuning questions" if probe else ""),
+            ("section probe", settings.section_probe, sections,
+             f"{sections.questions} tuning questions" if sections else ""),
             ("stage resemblance", settings.stage_resemblance, resemblance,
              f"{resemblance.profiles} tuning profiles" if resemblance else "")):
         if not on:

@@ -1,11 +1,14 @@
-"""What the fitted parts (the scope probe, the stage resemblance) share: the record of
-which evaluation items they were fitted on, so that a test can tell that no sealed item
-was used and that a fit is up to date with its set."""
+"""What the fitted parts (the scope probe, the section probe, the stage resemblance)
+share: the record of which evaluation items they were fitted on, so that a test can tell
+that no sealed item was used and that a fit is up to date with its set; and the softmax
+regression two of them are."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+
+import numpy as np
 
 
 def items_fingerprint(items: Iterable[tuple]) -> str:
@@ -15,3 +18,23 @@ def items_fingerprint(items: Iterable[tuple]) -> str:
     for fields in sorted(tuple(str(f) for f in item) for item in items):
         digest.update("\x00".join(fields).encode() + b"\x01")
     return digest.hexdigest()
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def fit_softmax(x: np.ndarray, target: np.ndarray, l2: float, steps: int,
+                rate: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (features x classes) and biases of a softmax regression, by plain gradient
+    descent from zero, so that the same items always give the same weights. ``target``
+    holds one row per item: one-hot, or spread over the classes an item accepts."""
+    w = np.zeros((x.shape[1], target.shape[1]))
+    b = np.zeros(target.shape[1])
+    for _ in range(steps):
+        g = softmax(x @ w + b) - target
+        w -= rate * (x.T @ g / len(x) + l2 * w / len(x))
+        b -= rate * g.mean(axis=0)
+    return w, b

@@ -168,6 +168,13 @@ class Settings(BaseSettings):
         "passages stand out (a market forecast, a price for outsourced work). Off: only the "
         "margin and the kinds of request the advisor knows are declined.",
     )
+    section_probe: bool = Field(
+        True,
+        description="Also rank the article's passages by the stage and section the section "
+        "probe, fitted on questions with the part of the article that answers them, takes "
+        "the question to ask about (a KPI asked for in other words). It changes the ranking "
+        "only, never whether a question is answered. Off: closeness and shared terms alone.",
+    )
     stage_resemblance: bool = Field(
         True,
         description="When a description's criteria leave its stage open (confidence below "

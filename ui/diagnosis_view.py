@@ -29,7 +29,9 @@ def result_card(view: AssessmentView) -> str:
     out = [f"### {word(lang, 'stage')} {view.stage}: {md_text(view.stage_title)}",
            f"{word(lang, 'confidence')}: **{view.confidence:.2f}**", ""]
     if view.to_ask:  # unsure: what would settle the stage comes before everything else
-        out += [md_text(word(lang, "to_settle")), ""]
+        settle = (word(lang, "reads_unlike", placed=view.stage, stage=view.reads_like) if view.reads_like
+                  else word(lang, "to_settle"))
+        out += [md_text(settle), ""]
         out += [f"{n}. {md_text(line.text)} {md_text(line.source)}" for n, line in enumerate(view.to_ask, 1)] + [""]
     out += [f"#### {word(lang, 'evidence')}"]
     out += items_or_none([evidence_item(e, lang) for e in view.evidence], lang)

@@ -119,7 +119,13 @@ class AnswerChain:
         passages = [p.chunk for p in retrieval.passages]
         shown = None
         if self.focused_passages and not self.article:  # the document layout has its own knob
-            focused = focus(passages, self._question_groups(retrieval), inputs.get("section"), retrieval.stage)
+            # The section asked about, else the part of the article the section probe takes
+            # the question to ask about, among the passages kept.
+            section, stage = inputs.get("section"), retrieval.stage
+            if section is None and retrieval.extra.get("probed_part"):
+                probed_stage, section = retrieval.extra["probed_part"]
+                stage = probed_stage if stage is None else stage
+            focused = focus(passages, self._question_groups(retrieval), section, stage)
             passages = [f.chunk for f in focused]
             shown = {f.chunk.id: f.text for f in focused}
         repeated = {c.id for c in passages[: self.repeated_passages]}

@@ -91,7 +91,8 @@ def roadmap_answer(assessment, language: str, assumption: str) -> str:
     if view.budget:
         lines.append(f"{word(lang, 'budget')}: {cited(view.budget)}")
     if view.to_ask:
-        lines += ["", word(lang, "unsure")]
+        lines += ["", word(lang, "reads_unlike", placed=view.stage, stage=view.reads_like) if view.reads_like
+                  else word(lang, "unsure")]
         lines += [f"{n}. {line.text} {line.source}" for n, line in enumerate(view.to_ask, 1)]
     elif view.unknown:
         lines.append(f"{word(lang, 'to_confirm')}: {view.unknown[0].text}")

@@ -23,7 +23,10 @@ Confidence (0-1), transparent on purpose so a manager can see why it is low::
                  one of the current stage's is said not to be, else 1
     undecided  = UNDECIDED_FACTOR when every criterion of the current stage not met is
                  unknown (nothing said places the company there), else 1
-    confidence = round(coverage * (1 - 0.5 * inconsistency) * contradiction * undecided, 2)
+    doubt      = READS_UNLIKE_FACTOR when the description reads like a stage at least
+                 READS_UNLIKE_DISTANCE stages away (see advisor.diagnosis.resemblance), else 1
+    confidence = round(coverage * (1 - 0.5 * inconsistency) * contradiction * undecided
+                       * doubt, 2)
 
 So unanswered questions about the stages that decide the placement lower it, assumed
 answers lower it, and so does a later-stage criterion met while an earlier one is not
@@ -62,6 +65,14 @@ stage's criteria are said not to be: one of the two readings is wrong."""
 UNDECIDED_FACTOR = 0.75
 """The confidence kept when nothing said places the company in its stage, only criteria
 not known: even a full account of the earlier stages then stays below ASK_BELOW."""
+
+READS_UNLIKE_DISTANCE = 2
+READS_UNLIKE_FACTOR = 0.6
+"""The confidence kept when the description reads like a company at least two stages
+from where its criteria place it: the criteria were probably misread (a "no" backed by an
+off-point quote). A reading one stage away is common between neighbouring stages; two
+away it happened for 2 of the 256 tuning profiles with the resemblance at least
+advisor.diagnosis.resemblance.DOUBT_AT sure, each fitted without its batch."""
 
 ASK_BELOW = 0.8
 """Below this confidence the diagnosis asks the questions that would settle the stage."""
@@ -113,8 +124,10 @@ class Unknown:
 class Ask:
     """A question whose answer would settle the stage, and why it is asked:
     ``"unknown"`` (not said; a yes would move the company on), ``"contradicted"`` (said
-    not met, while a later stage's key criterion is met) or ``"assumed"`` (taken as met
-    because a later stage implies it; a no would move the company back)."""
+    not met, while a later stage's key criterion is met), ``"assumed"`` (taken as met
+    because a later stage implies it; a no would move the company back) or
+    ``"reads_unlike"`` (the description reads like a stage at least two away: a "no" that
+    holds the company below it, or a "yes" that lifts it above it, is asked again)."""
 
     question: Question
     reason: str
@@ -185,8 +198,10 @@ def is_unknown(answer: Answer) -> bool:
     return answer.value == "unknown" and answer.number is None
 
 
-def diagnose(book: StageBook, answers: Answers, questionnaire: Questionnaire | None = None) -> Diagnosis:
-    """Place a company in a stage from its validated answers."""
+def diagnose(book: StageBook, answers: Answers, questionnaire: Questionnaire | None = None,
+             reads_like: int | None = None) -> Diagnosis:
+    """Place a company in a stage from its validated answers; ``reads_like``, the stage a
+    description reads like (when sure), lowers the confidence when it is far from there."""
     questionnaire = questionnaire or Questionnaire(book)
     questions = questionnaire.questions
     met = {q.id: is_met(q, answers.get(q.id)) for q in questions}
@@ -211,9 +226,21 @@ def diagnose(book: StageBook, answers: Answers, questionnaire: Questionnaire | N
     # met is unknown, none is said to be unmet. The answer to it may well move the stage.
     unmet_here = [q for q in questions if q.stage == stage and not met[q.id]]
     undecided = bool(unmet_here) and not said_not_met
+    reads_unlike = reads_like is not None and abs(reads_like - stage) >= READS_UNLIKE_DISTANCE
     confidence = round(coverage * (1 - INCONSISTENCY_PENALTY * inconsistency)
                        * (LATER_KEY_FACTOR if contradicted else 1.0)
-                       * (UNDECIDED_FACTOR if undecided else 1.0), 2)
+                       * (UNDECIDED_FACTOR if undecided else 1.0)
+                       * (READS_UNLIKE_FACTOR if reads_unlike else 1.0), 2)
+    # What to ask first: a "not met" that a later stage contradicts; or, when the
+    # description reads like a stage far from here, the answers that put the company here
+    # instead: the "not met" ones holding it below a later reading, the key criteria met
+    # above an earlier one (the highest stage first).
+    recheck = [Ask(q, "contradicted") for q in said_not_met] if contradicted else []
+    if reads_unlike and not contradicted:
+        recheck = [Ask(q, "reads_unlike") for q in (
+            said_not_met if reads_like > stage else
+            sorted((q for q in relevant if q.key and q.stage > reads_like and met[q.id]
+                    and not answers.get(q.id).assumed), key=lambda q: -q.stage))]
 
     evidence = tuple(
         Evidence(q, answers.get(q.id), met[q.id]) for q in questions if not is_unknown(answers.get(q.id))
@@ -239,13 +266,13 @@ def diagnose(book: StageBook, answers: Answers, questionnaire: Questionnaire | N
             "later_criteria": len(later),
             "later_met": len(inconsistent),
             "undecided": int(undecided),
+            "reads_like": reads_like if reads_unlike else 0,
         },
         evidence=evidence,
         unknown=unknown,
         gates=tuple(find_gates(book, stage, met)),
         inconsistent=inconsistent,
-        to_ask=_to_ask(questions, answers, stage, said_not_met if contradicted else [])
-        if confidence < ASK_BELOW else (),
+        to_ask=_to_ask(questions, answers, stage, recheck) if confidence < ASK_BELOW else (),
     )
 
 
@@ -255,11 +282,11 @@ def _support(answer: Answer) -> float:
     return ASSUMED_SUPPORT if answer.assumed else 1.0
 
 
-def _to_ask(questions: list[Question], answers: Answers, stage: int, contradicted: list[Question]) -> tuple[Ask, ...]:
-    """What would settle the stage, most telling first: a "not met" that a later stage
-    contradicts, then what the current stage leaves unknown (key criteria first), then
+def _to_ask(questions: list[Question], answers: Answers, stage: int, recheck: list[Ask]) -> tuple[Ask, ...]:
+    """What would settle the stage, most telling first: ``recheck`` (a "not met" that a
+    later stage contradicts, or the answers a far reading of the description doubts), then what the current stage leaves unknown (key criteria first), then
     what was only assumed below it (key criteria first, the nearest stage first)."""
-    asks = [Ask(q, "contradicted") for q in contradicted]
+    asks = list(recheck)
     asks += [Ask(q, "unknown") for q in sorted(
         (q for q in questions if q.stage == stage and is_unknown(answers.get(q.id))), key=lambda q: not q.key)]
     asks += [Ask(q, "assumed") for q in sorted(

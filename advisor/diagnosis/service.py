@@ -42,17 +42,20 @@ class DiagnosisService:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         return AssessmentHistory(self.settings.data_dir / "assessments.sqlite", self.stage_book)
 
-    def assess(self, answers: dict, company: str | None = None, on: date | None = None):
+    def assess(self, answers: dict, company: str | None = None, on: date | None = None,
+               reads_like: int | None = None):
         """Diagnose the stage from questionnaire answers and plan the next steps.
 
-        With ``company`` the assessment is saved to the history. Raises
+        With ``company`` the assessment is saved to the history; ``reads_like`` is the
+        stage a description reads like (see advisor.diagnosis.resemblance). Raises
         :class:`~advisor.diagnosis.AnswerError` listing every bad answer.
         """
         from advisor.diagnosis import build_roadmap, diagnose
         from advisor.diagnosis.assessment import Assessment
 
         validated = self.questionnaire.validate_answers(answers)
-        roadmap = build_roadmap(self.stage_book, diagnose(self.stage_book, validated, self.questionnaire))
+        roadmap = build_roadmap(self.stage_book,
+                                diagnose(self.stage_book, validated, self.questionnaire, reads_like))
         assessment = Assessment(validated, roadmap)
         if company:
             assessment.history_id = self.history().save(
@@ -69,26 +72,29 @@ class DiagnosisService:
 
         mended = mend_terms(profile)
         extraction = ProfileReader(self.chat_model, self.questionnaire).read(mended, on_answer)
-        self._settle_by_resemblance(mended, extraction)
-        assessment = self.assess(extraction.questionnaire_answers(), company, on)
+        reads_like = self._second_reading(mended, extraction)
+        assessment = self.assess(extraction.questionnaire_answers(), company, on, reads_like=reads_like)
         assessment.extraction = extraction
         return assessment
 
-    def _settle_by_resemblance(self, profile: str, extraction) -> None:
-        """Where the criteria leave the stage open, settle them toward the stage the
-        description reads like, when that is clear (see advisor.diagnosis.resemblance)."""
+    def _second_reading(self, profile: str, extraction) -> int | None:
+        """The resemblance's part (see advisor.diagnosis.resemblance): where the criteria
+        leave the stage open, settle them toward the stage the description reads like,
+        when that is clear; and that stage, when it is sure of it, for the scoring to
+        weigh against the placement. None when there is no resemblance."""
         from advisor.diagnosis import diagnose
-        from advisor.diagnosis.resemblance import UNSURE_BELOW, settle_open_criteria
+        from advisor.diagnosis.resemblance import UNSURE_BELOW, settle_open_criteria, stage_read
 
         if self.resemblance is None or self.embeddings is None:
-            return
+            return None
+        chances = self.resemblance.probabilities(self.embeddings.embed_query(profile))
+        if chances is None:
+            return None
         answers = self.questionnaire.validate_answers(extraction.questionnaire_answers())
         placed = diagnose(self.stage_book, answers, self.questionnaire)
-        if placed.confidence >= UNSURE_BELOW:
-            return
-        chances = self.resemblance.probabilities(self.embeddings.embed_query(profile))
-        if chances is not None:
+        if placed.confidence < UNSURE_BELOW:
             settle_open_criteria(extraction, self.questionnaire, placed.stage, chances)
+        return stage_read(chances)
 
     def update_profile(self, state: dict, reply: str):
         """The assessment of a chat's earlier description (``state``: what was read and

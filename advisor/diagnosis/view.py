@@ -90,6 +90,8 @@ class AssessmentView:
     history_id: int | None = None
     to_ask: tuple[Line, ...] = ()
     """When the diagnosis is unsure: the one to three questions that would settle it."""
+    reads_like: int = 0
+    """The stage the description reads like, when that is far from the placement (else 0)."""
 
 
 def assessment_view(assessment, lang: str) -> AssessmentView:
@@ -133,4 +135,6 @@ def roadmap_view(roadmap, lang: str, history_id: int | None = None) -> Assessmen
         quotes=tuple(Line(c.quote, c.label) for c in roadmap.citations),
         history_id=history_id,
         to_ask=tuple(Line(text(a.question.text), a.question.citation.label) for a in d.to_ask),
+        # Saved before the reading was kept: none.
+        reads_like=int(basis.get("reads_like", 0)),
     )

@@ -42,6 +42,11 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (Chinese, English)
     "unsure": ("这个判断我还不确定:描述里没有说清下面几点。回答这几个问题(可以直接回“是/否”或给出数字),我会更新这次评估:",
                "I'm not sure of this yet: your description leaves the points below open. Answer them (a "
                "yes/no or a figure is enough) and I'll update this assessment:"),
+    "reads_unlike": ("这个判断我还不确定:按各项条件是阶段{placed},但你的描述读起来更像阶段{stage}的公司。"
+                     "请确认下面几点(可以直接回“是/否”或给出数字),我会更新这次评估:",
+                     "I'm not sure of this yet: the criteria place you in stage {placed}, but your description "
+                     "reads more like a company in stage {stage}. Please confirm the points below (a yes/no or "
+                     "a figure is enough) and I'll update this assessment:"),
     "to_settle": ("这个判断还不确定(置信度低于0.8)。回答下面几个问题就能确定阶段:",
                   "This placement is not certain (confidence under 0.8). These questions would settle it:"),
     "updated_from_reply": ("根据你补充的回答,我更新了刚才的评估(其余沿用你之前的描述):",

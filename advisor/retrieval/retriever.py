@@ -23,6 +23,7 @@ from advisor.retrieval.outside import Outside, outside_the_article
 from advisor.retrieval.query import detect_language, detect_stage, section_named, stage_by_content
 from advisor.retrieval.scope import speaks_of_the_article
 from advisor.retrieval.scope_probe import ScopeProbe, signal_values
+from advisor.retrieval.section_probe import SectionProbe
 
 STAGE_COUNT = 5
 # A BM25 score above this means the question shares real terms with some passage. On
@@ -51,6 +52,10 @@ STAGE_DESCRIBED_MARGIN = 0.008
 # of each. Chosen on the tuning part of the development set: hit@3 0.84 -> 0.89; 1.5
 # does no better, 0.5 gains less. It changes the ranking only, never the coverage call.
 STAGE_CONTENT_WEIGHT = 1.0
+# The section probe's ranking (see advisor.retrieval.section_probe): its weight in the
+# fusion and how many of its passages take part.
+SECTION_PROBE_WEIGHT = 1.0
+SECTION_PROBE_DEPTH = 3
 
 
 @dataclass
@@ -92,6 +97,7 @@ class Retriever:
         cache_dir: Path | None = None,
         keyword_weight: float = 1.0,
         scope_probe: ScopeProbe | None = None,
+        section_probe: SectionProbe | None = None,
     ):
         self.index = index
         self.embeddings = embeddings
@@ -102,6 +108,9 @@ class Retriever:
         self.cache_dir = cache_dir
         self.keyword_weight = keyword_weight
         self.scope_probe = scope_probe
+        self.section_probe = section_probe
+        self.section_weight = SECTION_PROBE_WEIGHT
+        self.section_depth = SECTION_PROBE_DEPTH
         self._keyword_lock = threading.Lock()
         self._keyword_for: tuple | None = None
         self._keywords: KeywordIndex | None = None
@@ -132,16 +141,20 @@ class Retriever:
                              reason=f"the document does not hold what the question asks for ({outside.kind})",
                              seconds=time.perf_counter() - started, outside=outside)
         retrieval = self.rank(question, k)
-        if retrieval.covered and self.scope_probe is not None and retrieval.passages \
+        flat = retrieval.extra.get("flat", False)
+        if (retrieval.covered or flat) and self.scope_probe is not None and retrieval.passages \
                 and retrieval.passages[0].chunk.source == STAGE_DOCUMENT_SOURCE:
             # Questions about a company's own documents are not what the probe was fitted on.
             probability = self.scope_probe.probability(retrieval.vector,
                                                        signal_values(retrieval.extra, stage))
             retrieval.extra["scope_probability"] = probability
-            if self.scope_probe.declines(probability):
+            if retrieval.covered and self.scope_probe.declines(probability):
                 retrieval.covered = False
                 retrieval.reason = (f"questions like this one ask for what the article does not hold "
                                     f"(scope probe {probability:.2f})")
+            elif flat and self.scope_probe.covers(probability):
+                retrieval.covered, retrieval.reason = True, ""
+                retrieval.extra["covered_by_probe"] = True
         retrieval.seconds = time.perf_counter() - started
         return retrieval
 
@@ -189,10 +202,24 @@ class Retriever:
             lifted = sorted(self.index.similarities(query_vector, ids).items(), key=lambda kv: -kv[1])
         elif described is not None:
             lifted = [(c.id, score) for c, score in self.index.search(query_vector, pool, stage=described)]
+        rankings, weights = [dense_ids, keyword_ids], [1.0, self.keyword_weight]
+        probed: list[str] = []
         if lifted:
             similarity.update((cid, score) for cid, score in lifted if cid not in similarity)
-            fused = reciprocal_rank_fusion([dense_ids, keyword_ids, [cid for cid, _ in lifted]],
-                                           weights=[1.0, self.keyword_weight, STAGE_CONTENT_WEIGHT])
+            rankings.append([cid for cid, _ in lifted])
+            weights.append(STAGE_CONTENT_WEIGHT)
+        by_id = {c.id: c for c in chunks}
+        if self.section_probe is not None and self.section_weight > 0 and evidence_ids \
+                and by_id[evidence_ids[0]].source == STAGE_DOCUMENT_SOURCE:
+            # Only for a question about the article: a company's documents have no stages
+            # or sections of it, and the probe must not push them down.
+            article = [c for c in chunks if c.source == STAGE_DOCUMENT_SOURCE]
+            probed = self.section_probe.ranking(query_vector, article, stage)[:self.section_depth]
+            if probed:
+                rankings.append(probed)
+                weights.append(self.section_weight)
+        if len(rankings) > 2:
+            fused = reciprocal_rank_fusion(rankings, weights=weights)
             chosen = [cid for cid, _ in fused[:k]]
         # A passage only the keywords found has no similarity from the search: the index
         # works it out from its stored vector (at most 2k of them, never all).
@@ -201,6 +228,9 @@ class Retriever:
             similarity.update(self.index.similarities(query_vector, unscored))
         position = {c.id: i for i, c in enumerate(chunks)}
         passages = [ScoredPassage(chunks[position[cid]], similarity[cid]) for cid in chosen]
+        # The stage and section of the passage kept that the probe ranks first: the model
+        # reads it whole beside the first (see advisor.answering.focus).
+        probed_part = next(((by_id[cid].stage, by_id[cid].section) for cid in probed if cid in chosen), None)
         best = max((similarity[cid] for cid in evidence_ids), default=0.0)
         # Raw cosine similarity is a poor coverage signal with e5: every Chinese question,
         # even about the weather, scores higher against this Chinese text than many
@@ -220,6 +250,9 @@ class Retriever:
         if keyword_best >= STRONG_KEYWORD_EVIDENCE:
             needed = min(needed, STRONG_EVIDENCE_MARGIN)
         covered = margin >= needed
+        # Declined on the margin alone, though the question speaks of what the article is
+        # about: the scope probe may overrule it (see Retriever.retrieve).
+        flat = not covered and speaks_of_the_article(question)
         reason = "" if covered else (
             f"no passage stands out for this question (margin {margin:.3f} < {needed:.3f})"
         )
@@ -233,6 +266,6 @@ class Retriever:
             seconds=time.perf_counter() - started,
             extra={"best_score": best, "margin": margin, "keyword_score": keyword_best,
                    "keyword_terms": translated, "described_stage": described,
-                   "named_section": named_section},
+                   "named_section": named_section, "flat": flat, "probed_part": probed_part},
             vector=query_vector,
         )

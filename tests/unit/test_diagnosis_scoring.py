@@ -14,6 +14,7 @@ from advisor.diagnosis.scoring import (
     ASK_BELOW,
     ASSUMED_SUPPORT,
     LATER_KEY_FACTOR,
+    READS_UNLIKE_FACTOR,
     MAX_QUESTIONS,
     UNDECIDED_FACTOR,
     diagnose,
@@ -255,3 +256,35 @@ def test_evidence_carries_answer_label_and_quote(book, questionnaire) -> None:
         "quote": "个人工作效率提升 15%-20%。",
     }
     assert evidence["team_ai_project"]["met"] is False
+
+
+@pytest.mark.parametrize("reads_like,lowered", [(None, False), (1, False), (2, False), (3, True), (5, True)])
+def test_a_description_that_reads_far_from_its_placement_lowers_the_confidence(book, questionnaire, reads_like,
+                                                                                lowered) -> None:
+    # Every stage-1 criterion said not to be met: a sure stage 1 by the criteria.
+    raw = {q.id: "no" for q in questionnaire}
+    plain = run(book, questionnaire, raw)
+    assert plain.stage == 1 and plain.confidence >= ASK_BELOW and not plain.to_ask
+    doubted = diagnose(book, questionnaire.validate_answers(raw), questionnaire, reads_like=reads_like)
+    assert doubted.stage == 1, "the reading weighs on the confidence, never on the stage"
+    if not lowered:
+        assert doubted.confidence == plain.confidence and doubted.confidence_basis["reads_like"] == 0
+        return
+    assert doubted.confidence == round(plain.confidence * READS_UNLIKE_FACTOR, 2) < ASK_BELOW
+    assert doubted.confidence_basis["reads_like"] == reads_like
+    # It asks again about the "no" answers that hold the company in stage 1, key ones first.
+    asked = [(a.question.stage, a.reason) for a in doubted.to_ask]
+    assert asked and all(entry == (1, "reads_unlike") for entry in asked)
+
+
+def test_a_description_that_reads_like_an_earlier_stage_asks_about_what_was_assumed(book, questionnaire) -> None:
+    raw = {q.id: ("yes" if q.stage <= 3 else "no") for q in questionnaire}
+    plain = run(book, questionnaire, raw)
+    assert plain.stage == 4 and plain.confidence >= ASK_BELOW
+    doubted = diagnose(book, questionnaire.validate_answers(raw), questionnaire, reads_like=1)
+    assert doubted.stage == 4 and doubted.confidence < ASK_BELOW
+    # Nothing is unknown or assumed: it asks again about the key criteria met above the
+    # stage the description reads like, the highest stage first.
+    asked = [(a.question.stage, a.question.key, a.reason) for a in doubted.to_ask]
+    assert asked and all(key and reason == "reads_unlike" and stage in (2, 3) for stage, key, reason in asked)
+    assert [s for s, _, _ in asked] == sorted((s for s, _, _ in asked), reverse=True)

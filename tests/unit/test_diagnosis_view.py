@@ -108,3 +108,18 @@ def test_the_page_names_each_answer_as_the_report_does(book: StageBook, lang: st
     assert evidence and all(line in report for line in evidence)
     assert {line.split(" — ")[1].split(" ")[0] for line in evidence} == set(words)
 
+
+
+@pytest.mark.parametrize("lang, said", [("zh", "更像阶段4"), ("en", "reads more like a company in stage 4")])
+def test_the_chat_and_the_page_say_when_the_description_reads_like_another_stage(book: StageBook, lang, said):
+    from ui.diagnosis_view import result_card
+
+    questionnaire = Questionnaire(book)
+    answers = questionnaire.validate_answers({q.id: "no" for q in questionnaire})
+    doubted = Assessment(answers, build_roadmap(book, diagnose(book, answers, questionnaire, reads_like=4)))
+    view = assessment_view(doubted, lang)
+    assert view.reads_like == 4 and view.to_ask
+    chat, card = roadmap_answer(doubted, lang, ""), result_card(view)
+    assert said in chat and md_text(said) in card
+    plain = assessment_for(book, {q.id: "no" for q in questionnaire})
+    assert assessment_view(plain, lang).reads_like == 0 and said not in roadmap_answer(plain, lang, "")

@@ -42,8 +42,9 @@ def test_the_fitted_parts_are_reported_for_their_embedding_model(built_advisor, 
     check = check_fitted_parts(built_advisor)
     assert check.ok
     assert "scope probe fitted on" in check.detail and "stage resemblance fitted on" in check.detail
-    off = check_fitted_parts(make_advisor(scope_probe=False, stage_resemblance=False))
-    assert off.detail == "scope probe switched off; stage resemblance switched off"
+    assert "section probe fitted on" in check.detail
+    off = check_fitted_parts(make_advisor(scope_probe=False, section_probe=False, stage_resemblance=False))
+    assert off.detail == "scope probe switched off; section probe switched off; stage resemblance switched off"
 
 
 def test_fitted_parts_of_another_embedding_model_are_said_not_to_be_used(tmp_path, e5):
@@ -63,4 +64,4 @@ def test_fitted_parts_of_another_embedding_model_are_said_not_to_be_used(tmp_pat
     advisor = build_advisor(make_settings(tmp_path), chat_model=ScriptedChatModel(), embeddings=OtherEmbeddings())
     detail = check_fitted_parts(advisor).detail
     assert "scope probe not used: it was not fitted for st-some-local-model-0123" in detail
-    assert "stage resemblance not used" in detail
+    assert "section probe not used" in detail and "stage resemblance not used" in detail

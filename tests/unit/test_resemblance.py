@@ -151,12 +151,35 @@ def test_the_service_hears_the_resemblance_only_where_the_criteria_leave_the_sta
                                _ReadsLike(3) if switched_on else None)
     first = [q.id for q in questionnaire.questions if q.stage == 1]
     open_ = _extraction(questionnaire, {first[0]: ("yes", "stated")})
-    service._settle_by_resemblance("words", open_)
+    assert service._second_reading("words", open_) == (3 if switched_on else None)
     assert (_placed(book, questionnaire, open_).stage == 3) is switched_on
     # Criteria that place the company surely are not second-guessed.
     sure = _extraction(questionnaire, {q.id: ("yes", "stated") for q in questionnaire.questions if q.stage == 1}
                        | {q.id: ("no", "stated") for q in questionnaire.questions if q.stage == 2})
     before = _placed(book, questionnaire, sure)
     assert before.stage == 2 and before.confidence >= 0.5
-    service._settle_by_resemblance("words", sure)
+    service._second_reading("words", sure)
     assert _placed(book, questionnaire, sure).stage == 2
+
+
+def test_the_service_hands_a_sure_reading_to_the_scoring_even_where_the_criteria_decide(book, questionnaire,
+                                                                                        tmp_path):
+    from advisor.diagnosis.service import DiagnosisService
+    from advisor.settings import Settings
+
+    sure = _extraction(questionnaire, {q.id: ("yes", "stated") for q in questionnaire.questions if q.stage == 1}
+                       | {q.id: ("no", "stated") for q in questionnaire.questions if q.stage == 2})
+    far = DiagnosisService(Settings(data_dir=tmp_path), book, None, _Embeddings(), _ReadsLike(5))
+    assert far._second_reading("words", sure) == 5
+    plain = far.assess(sure.questionnaire_answers())
+    doubted = far.assess(sure.questionnaire_answers(), reads_like=5)
+    assert plain.diagnosis.stage == doubted.diagnosis.stage == 2
+    assert doubted.diagnosis.confidence < plain.diagnosis.confidence and doubted.diagnosis.unsure
+    # A reading it is not sure of is not handed on.
+    unsure = DiagnosisService(Settings(data_dir=tmp_path), book, None, _Embeddings(), _Unsure())
+    assert unsure._second_reading("words", sure) is None
+
+
+class _Unsure:
+    def probabilities(self, vector):
+        return np.full(5, 0.2)

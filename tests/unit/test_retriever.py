@@ -126,11 +126,22 @@ def test_a_described_stage_changes_the_ranking_not_the_coverage(built_advisor, r
     import advisor.retrieval.retriever as module
 
     question = "How do we keep customer data safe with our ecosystem partners?"
+    monkeypatch.setattr(retriever, "section_probe", None)  # it favours stage 5 here too
     favoured = retriever.retrieve(question)
     monkeypatch.setattr(module, "STAGE_CONTENT_WEIGHT", 0.0)
     plain = retriever.retrieve(question)
     assert favoured.covered == plain.covered and favoured.extra["margin"] == plain.extra["margin"]
     assert [p.chunk.stage for p in favoured.passages].count(5) > [p.chunk.stage for p in plain.passages].count(5)
+
+
+def test_the_section_probe_changes_the_ranking_not_the_coverage(retriever, monkeypatch):
+    question = "一开始老板该做哪些事?"  # what to do: the actions, not the goal or the duration
+    lifted = retriever.retrieve(question)
+    monkeypatch.setattr(retriever, "section_probe", None)
+    plain = retriever.retrieve(question)
+    assert lifted.covered == plain.covered and lifted.extra["margin"] == plain.extra["margin"]
+    assert (1, "actions") in [(p.chunk.stage, p.chunk.section) for p in lifted.passages[:3]]
+    assert (1, "actions") not in [(p.chunk.stage, p.chunk.section) for p in plain.passages[:3]]
 
 
 def test_a_part_of_the_article_named_is_covered_and_ranked(retriever):

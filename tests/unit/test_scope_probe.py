@@ -59,6 +59,7 @@ def test_fitting_is_deterministic_and_learns_the_direction():
     assert np.array_equal(w1, w2) and b1 == b2
     probe = ScopeProbe(w1, b1, 0.8, "e", "t", 60)
     assert probe.probability([1.0], []) == 0.0, "a vector of another size is not judged"
+    assert probe.covers(0.1) and not probe.covers(0.3) and probe.declines(0.8) and not probe.declines(0.79)
     p = 1 / (1 + np.exp(-(x @ w1 + b1)))
     assert p[40:].min() > 0.8 and p[:40].max() < 0.2
 
@@ -96,9 +97,26 @@ def test_retrieval_declines_only_when_the_probe_is_sure(retriever, monkeypatch):
     unsure = replace(sure, bias=-10.0)
     monkeypatch.setattr(retriever, "scope_probe", unsure)
     assert retriever.retrieve(question).covered
-    # The probe never lets through what the margin declined.
+    # A question about nothing the article speaks of stays declined, however sure the probe.
     monkeypatch.setattr(retriever, "scope_probe", unsure)
     assert not retriever.retrieve("今天天气怎么样?").covered
+
+
+def test_a_flat_margin_is_overruled_only_when_the_probe_is_sure_the_article_answers(retriever, monkeypatch):
+    from advisor.retrieval.scope_probe import COVERED_BELOW
+
+    question = "我们公司想用AI,你怎么看?"  # about the article, but no passage stands out
+    assert retriever.rank(question).extra["flat"]
+    plain = retriever.retrieve(question)
+    assert not plain.covered and plain.extra["scope_probability"] >= COVERED_BELOW
+    assert not plain.extra.get("covered_by_probe")
+    sure = replace(retriever.scope_probe, weights=np.zeros_like(retriever.scope_probe.weights), bias=-10.0)
+    monkeypatch.setattr(retriever, "scope_probe", sure)
+    rescued = retriever.retrieve(question)
+    assert rescued.covered and rescued.reason == "" and rescued.extra["covered_by_probe"]
+    assert [p.chunk.id for p in rescued.passages] == [p.chunk.id for p in plain.passages]
+    # What the rules decline for what it asks for stays declined.
+    assert not retriever.retrieve("How much does a GPU server cost in 2027, in dollars?").covered
 
 
 @pytest.mark.parametrize("question", [
