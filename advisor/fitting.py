@@ -20,6 +20,12 @@ def items_fingerprint(items: Iterable[tuple]) -> str:
     return digest.hexdigest()
 
 
+def scaled_unit(vector, scale: float) -> np.ndarray:
+    """An embedding as a unit vector times ``scale``: the features the fits read."""
+    unit = np.asarray(vector, dtype=np.float64)
+    return unit / (np.linalg.norm(unit) or 1.0) * scale
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)

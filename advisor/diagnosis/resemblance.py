@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from advisor.fitting import fit_softmax, softmax
+from advisor.fitting import fit_softmax, scaled_unit, softmax
 
 DEFAULT_RESEMBLANCE = Path(__file__).with_name("resemblance.json")
 
@@ -62,8 +62,7 @@ def fit(x: np.ndarray, stages: np.ndarray, l2: float = 0.1, steps: int = 3000,
 
 
 def features(vector: Sequence[float]) -> np.ndarray:
-    unit = np.asarray(vector, dtype=np.float64)
-    return unit / (np.linalg.norm(unit) or 1.0) * EMBEDDING_SCALE
+    return scaled_unit(vector, EMBEDDING_SCALE)
 
 
 @dataclass(frozen=True)

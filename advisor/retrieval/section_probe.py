@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from advisor.fitting import softmax
+from advisor.fitting import scaled_unit, softmax
 from advisor.knowledge.stages import SECTIONS
 
 DEFAULT_SECTION_PROBE = Path(__file__).with_name("section_probe.json")
@@ -39,8 +39,7 @@ SECTION_CLASSES: tuple[str, ...] = tuple(sorted(SECTIONS))
 
 
 def features(vector: Sequence[float]) -> np.ndarray:
-    unit = np.asarray(vector, dtype=np.float64)
-    return unit / (np.linalg.norm(unit) or 1.0) * EMBEDDING_SCALE
+    return scaled_unit(vector, EMBEDDING_SCALE)
 
 
 @dataclass(frozen=True)
