@@ -183,3 +183,18 @@ def test_the_service_hands_a_sure_reading_to_the_scoring_even_where_the_criteria
 class _Unsure:
     def probabilities(self, vector):
         return np.full(5, 0.2)
+
+
+@pytest.mark.parametrize("description, far_from", [
+    ("我们是一家做冷链物流的公司,三年前就用自己的数据微调了调度模型,部署在自己的服务器上;去年还和两家"
+     "上游供应商一起做了AI驱动的联合预测平台,对外收费。", 1),
+    ("Our owner tried ChatGPT for the first time last week to write a supplier email. Nobody else here "
+     "uses any AI yet.", 4),
+])
+def test_the_shipped_resemblance_reads_plain_descriptions_far_from_the_wrong_end(e5, description, far_from):
+    from advisor.diagnosis.resemblance import stage_read
+    from advisor.diagnosis.scoring import READS_UNLIKE_DISTANCE
+
+    read = stage_read(load_resemblance(embedding=e5.name).probabilities(e5.embed_query(description)))
+    # Sure of a stage far from the other end of the scale: a placement there would be doubted.
+    assert read is not None and abs(read - far_from) >= READS_UNLIKE_DISTANCE
