@@ -109,8 +109,6 @@ class Retriever:
         self.keyword_weight = keyword_weight
         self.scope_probe = scope_probe
         self.section_probe = section_probe
-        self.section_weight = SECTION_PROBE_WEIGHT
-        self.section_depth = SECTION_PROBE_DEPTH
         self._keyword_lock = threading.Lock()
         self._keyword_for: tuple | None = None
         self._keywords: KeywordIndex | None = None
@@ -209,15 +207,15 @@ class Retriever:
             rankings.append([cid for cid, _ in lifted])
             weights.append(STAGE_CONTENT_WEIGHT)
         by_id = {c.id: c for c in chunks}
-        if self.section_probe is not None and self.section_weight > 0 and evidence_ids \
+        if self.section_probe is not None and evidence_ids \
                 and by_id[evidence_ids[0]].source == STAGE_DOCUMENT_SOURCE:
             # Only for a question about the article: a company's documents have no stages
             # or sections of it, and the probe must not push them down.
             article = [c for c in chunks if c.source == STAGE_DOCUMENT_SOURCE]
-            probed = self.section_probe.ranking(query_vector, article, stage)[:self.section_depth]
+            probed = self.section_probe.ranking(query_vector, article, stage)[:SECTION_PROBE_DEPTH]
             if probed:
                 rankings.append(probed)
-                weights.append(self.section_weight)
+                weights.append(SECTION_PROBE_WEIGHT)
         if len(rankings) > 2:
             fused = reciprocal_rank_fusion(rankings, weights=weights)
             chosen = [cid for cid, _ in fused[:k]]
@@ -226,8 +224,7 @@ class Retriever:
         unscored = list(dict.fromkeys(cid for cid in chosen + evidence_ids if cid not in similarity))
         if unscored:
             similarity.update(self.index.similarities(query_vector, unscored))
-        position = {c.id: i for i, c in enumerate(chunks)}
-        passages = [ScoredPassage(chunks[position[cid]], similarity[cid]) for cid in chosen]
+        passages = [ScoredPassage(by_id[cid], similarity[cid]) for cid in chosen]
         # The stage and section of the passage kept that the probe ranks first: the model
         # reads it whole beside the first (see advisor.answering.focus).
         probed_part = next(((by_id[cid].stage, by_id[cid].section) for cid in probed if cid in chosen), None)
