@@ -12,7 +12,7 @@ from advisor.retrieval.scope_training import question_features, tuning_questions
 def test_refitting_the_tuning_part_gives_the_shipped_probe():
     shipped = load_probe()
     items = tuning_questions()
-    x, embedding = question_features(items)
+    x, embedding, _ = question_features(items)
     assert embedding == shipped.embedding
     w, b = fit(x, np.asarray([i.refuse for i in items]))
     refit = 1 / (1 + np.exp(-(x @ w + b)))

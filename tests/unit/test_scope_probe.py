@@ -11,8 +11,8 @@ import pytest
 
 from advisor.fitting import items_fingerprint
 
-from advisor.retrieval.scope_probe import DEFAULT_PROBE, SIGNALS, ScopeProbe, features, fit, load_probe, signal_values
-from advisor.retrieval.scope_training import batch_of, left_out_report, tuning_questions
+from advisor.retrieval.scope_probe import COVERED_BELOW, DEFAULT_PROBE, SIGNALS, ScopeProbe, features, fit, load_probe, signal_values
+from advisor.retrieval.scope_training import RuleCall, advisor_declines, batch_of, left_out_report, tuning_questions
 
 
 def test_the_shipped_probe_was_fitted_on_the_tuning_part_as_it_is_now():
@@ -59,7 +59,7 @@ def test_fitting_is_deterministic_and_learns_the_direction():
     assert np.array_equal(w1, w2) and b1 == b2
     probe = ScopeProbe(w1, b1, 0.8, "e", "t", 60)
     assert probe.probability([1.0], []) == 0.0, "a vector of another size is not judged"
-    assert probe.covers(0.1) and not probe.covers(0.3) and probe.declines(0.8) and not probe.declines(0.79)
+    assert probe.covers(0.1) and not probe.covers(COVERED_BELOW) and probe.declines(0.8) and not probe.declines(0.79)
     p = 1 / (1 + np.exp(-(x @ w1 + b1)))
     assert p[40:].min() > 0.8 and p[:40].max() < 0.2
 
@@ -77,6 +77,28 @@ def test_batches_and_the_left_out_report():
     declined = np.array([False] * 4 + [True] * 4)
     report = left_out_report(x, declined, ["a", "b", "a", "b", "a", "b", "a", "b"], 0.8)
     assert report == {"declines caught": "4/4", "covered questions flagged": "0/4"}
+    # As the advisor hears it: a rule declines the first covered question whatever the
+    # probe says, and the margin declines the second, which is not flat (it speaks of
+    # nothing the article is about), so the probe cannot overrule it.
+    calls = [RuleCall(True, True, False, True), RuleCall(False, False, False, True)] \
+        + [RuleCall(False, True, False, True)] * 6
+    report = left_out_report(x, declined, ["a", "b", "a", "b", "a", "b", "a", "b"], 0.8, calls)
+    assert report["with the rules: declines caught"] == "4/4"
+    assert report["covered questions declined"] == "2/4"
+
+
+@pytest.mark.parametrize(("call", "probability", "declined"), [
+    (RuleCall(True, True, False, True), 0.0, True),  # declined for what it asks
+    (RuleCall(False, True, False, True), 0.69, False),
+    (RuleCall(False, True, False, True), 0.7, True),  # the probe is sure
+    (RuleCall(False, True, False, False), 0.99, False),  # a company's document comes first
+    (RuleCall(False, False, True, True), COVERED_BELOW - 0.01, False),  # a flat margin overruled
+    (RuleCall(False, False, True, True), COVERED_BELOW, True),
+    (RuleCall(False, False, False, True), 0.0, True),  # speaks of nothing the article is about
+    (RuleCall(False, False, True, False), 0.0, True),
+])
+def test_the_report_decides_as_the_advisor_does(call, probability, declined):
+    assert advisor_declines(call, probability, 0.7) is declined
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +125,7 @@ def test_retrieval_declines_only_when_the_probe_is_sure(retriever, monkeypatch):
 
 
 def test_a_flat_margin_is_overruled_only_when_the_probe_is_sure_the_article_answers(retriever, monkeypatch):
-    from advisor.retrieval.scope_probe import COVERED_BELOW
-
-    question = "我们公司想用AI,你怎么看?"  # about the article, but no passage stands out
+    question = "我们想上AI,听说很多公司都失败了,你觉得呢?"  # about the article, but no passage stands out
     assert retriever.rank(question).extra["flat"]
     plain = retriever.retrieve(question)
     assert not plain.covered and plain.extra["scope_probability"] >= COVERED_BELOW
