@@ -22,7 +22,7 @@ from advisor.retrieval.keywords import Glossary, KeywordIndex, expand_chinese, t
 from advisor.retrieval.outside import Outside, outside_the_article
 from advisor.retrieval.query import detect_language, detect_stage, section_named, stage_by_content
 from advisor.retrieval.scope import speaks_of_the_article
-from advisor.retrieval.scope_probe import ScopeProbe, signal_values
+from advisor.retrieval.scope_probe import ScopeProbe, covered_after_probe, signal_values
 from advisor.retrieval.section_probe import SectionProbe
 
 STAGE_COUNT = 5
@@ -146,11 +146,12 @@ class Retriever:
             probability = self.scope_probe.probability(retrieval.vector,
                                                        signal_values(retrieval.extra, stage))
             retrieval.extra["scope_probability"] = probability
-            if retrieval.covered and self.scope_probe.declines(probability):
+            covered = covered_after_probe(retrieval.covered, flat, probability, self.scope_probe.threshold)
+            if retrieval.covered and not covered:
                 retrieval.covered = False
                 retrieval.reason = (f"questions like this one ask for what the article does not hold "
                                     f"(scope probe {probability:.2f})")
-            elif flat and self.scope_probe.covers(probability):
+            elif covered and not retrieval.covered:
                 retrieval.covered, retrieval.reason = True, ""
                 retrieval.extra["covered_by_probe"] = True
         retrieval.seconds = time.perf_counter() - started

@@ -45,6 +45,16 @@ SIGNAL_SCALE = 2.0
 COVERED_BELOW = 0.3
 
 
+def covered_after_probe(covered: bool, flat: bool, probability: float, threshold: float) -> bool:
+    """The coverage call once the probe is heard: it declines a covered question when at
+    least ``threshold`` sure, and answers one the margin declined though it speaks of the
+    article (``flat``) when sure the article answers it. One place for the retriever and
+    for the fitting's report of the advisor's decisions."""
+    if covered:
+        return probability < threshold
+    return flat and probability < COVERED_BELOW
+
+
 def signal_values(extra: dict, stage: int | None) -> list[float]:
     """The retrieval signals of one question, from :class:`Retrieval` fields."""
     return [

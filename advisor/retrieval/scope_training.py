@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from advisor.fitting import items_fingerprint
-from advisor.retrieval.scope_probe import COVERED_BELOW, DEFAULT_PROBE, ScopeProbe, features, fit, signal_values
+from advisor.retrieval.scope_probe import DEFAULT_PROBE, ScopeProbe, covered_after_probe, features, fit, signal_values
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,7 @@ def advisor_declines(call: RuleCall, probability: float, threshold: float) -> bo
         return True
     if not call.article_first:
         return not call.covered
-    if call.covered:
-        return probability >= threshold
-    return not (call.flat and probability < COVERED_BELOW)
+    return not covered_after_probe(call.covered, call.flat, probability, threshold)
 
 
 def main(argv: list[str] | None = None) -> int:
