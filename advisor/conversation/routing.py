@@ -247,7 +247,8 @@ _CODE_REQUEST = re.compile(
 # Chinese question words, minus their indefinite uses ("什么都没做", "不怎么用", "几个部门").
 _ZH_ASKS = re.compile(r"什么|哪|多少|多久|多长|怎么|怎样|如何|为什么|为何|第几|几个?阶段|是否|是不是|有没有|要不要|"
                       r"该不该|能不能|可不可以|算不算|对不对|行不行|[吗呢么嘛]$")
-_ZH_INDEFINITE = re.compile(r"(?:什么|哪)\S{0,8}?(?:都|也)|不怎么|没怎么")
+# "什么都", "哪个也": anything, any; "没有哪个部门…": no department. No question in either.
+_ZH_INDEFINITE = re.compile(r"(?:什么|哪)\S{0,8}?(?:都|也)|不怎么|没怎么|(?<!有)没有?哪")
 _EN_ASKS = re.compile(
     rf"^(?:what|whats|what's|which|wich|where|wheres|where's|how|hows|how's|why|who|when\s+(?=(?:should|shall|do|does|"
     rf"did|is|are|can|could|will|would|must)\b)|should|shall|do|does|did|is|are|am|was|were|can|could|will|would|"
@@ -345,7 +346,8 @@ _REQUEST = re.compile(r"(?:^|[.!?。!?]\s*)(?:please\s+)?(?:give|list|show|tell|
 _NOTES = re.compile(
     r"^\s*(?:(?:board |meeting |client |partners' |management )?minutes\b|(?:client|meeting|call|site|visit) notes\b"
     r"|notes (?:from|of) (?:the|our|a)\b)"
-    r"|^\s*[【\[(（]?[^\n】\]]{0,20}(?:纪要|会议记录|例会记录|汇报材料)",
+    r"|^\s*(?:(?:our |the )?(?:weekly|monthly|quarterly|status|progress) (?:report|update)\b)"
+    r"|^\s*[【\[(（]?[^\n】\]]{0,20}(?:纪要|会议记录|例会记录|汇报材料|周报|月报|日报|季报|工作汇报)",
     re.I,
 )
 

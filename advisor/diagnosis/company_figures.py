@@ -43,11 +43,17 @@ _PERCENT = re.compile(
     r"|(?P<tenths>[一二两三四五六七八九]|\d)(?:\s*(?:-|到|至)\s*[一二两三四五六七八九\d])?\s*成"
     r"(?P<hundredths>[一二三四五六七八九](?![个项名位家人次倍年月天]))?(?![本功立长为果熟员交绩品型都])"
     r"|\b(?P<en_pct>" + _EN_NUMBER + r")\s*(?:percent|per cent)\b"
-    r"|(?P<out_of>\d+)\s*(?:out of|of (?:the |our |all )?|/|in)\s*(?P<total>\d+)\b(?!\s*(?:%|percent|years?|months?))"
+    r"|(?P<out_of>\d+)\s*(?:out of(?: every)?|in every|of (?:the |our |all )?|/|in)\s*(?P<total>\d+)\b"
+    r"(?!\s*(?:%|percent|years?|months?))"
     r"|(?P<zh_total>\d+)\s*(?:个人|人|位)?(?:里|中)(?:有)?\s*(?P<zh_part>\d+)\s*(?:个|位|人)"
     # "nine in ten", "eight out of 10": a share said in words.
-    r"|\b(?P<word_part>" + _EN_NUMBER + r")\s+(?:out of|in)\s+(?P<word_total>" + _EN_NUMBER + r"|\d+)\b"
+    r"|\b(?P<word_part>" + _EN_NUMBER + r")\s+(?:out of|in)\s+(?:every\s+)?(?P<word_total>" + _EN_NUMBER + r"|\d+)\b"
     r"(?!\s*(?:%|percent|years?|months?|weeks?|days?))"
+    # "nearly two fifths", "three-tenths", "五分之二": any fraction of more than one part
+    # (one part, "a fifth", is in _FRACTIONS: "a third" may also be the third of a series)
+    r"|\b(?P<parts>two|three|four|five|six|seven|eight|nine)[- ](?P<whole>thirds|fifths|sixths|sevenths|eighths"
+    r"|ninths|tenths)\b"
+    r"|(?P<zh_whole>[二三四五六七八九十])分之(?P<zh_parts>[一二两三四五六七八九])"
     # "it's about half done", "做了一半": how far a project has got, not a gain
     r"|(?<!做了)(?<!完成了)(?<!进行了)(?<!过了)(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")"
     r"(?!\s*(?:done|finished|complete\w*|built|way|through|a year|an hour|the time)\b)"
@@ -55,6 +61,7 @@ _PERCENT = re.compile(
     r"|(?P<times>" + GAIN_MULTIPLE + r")",
     re.I,
 )
+_WHOLES = {"thirds": 3, "fifths": 5, "sixths": 6, "sevenths": 7, "eighths": 8, "ninths": 9, "tenths": 10}
 # 翻两番 is "doubled twice": four times as much, a gain of 300%.
 _TIMES = {"doubled": 100.0, "tripled": 200.0, "quadrupled": 300.0}
 _PROJECTS = re.compile(
@@ -157,6 +164,10 @@ def percentages_at(text: str) -> list[tuple[float, int]]:
         elif m.group("zh_total"):
             part, total = float(m.group("zh_part")), float(m.group("zh_total"))
             value = 100 * part / total if 0 < part <= total else None
+        elif m.group("parts"):
+            value = float(round(100 * _en_value(m.group("parts")) / _WHOLES[m.group("whole").lower()]))
+        elif m.group("zh_whole"):
+            value = float(round(100 * zh_number(m.group("zh_parts")) / zh_number(m.group("zh_whole"))))
         elif m.group("times"):
             said = m.group("times").lower()
             value = _TIMES.get(said, 300.0 if re.search("[两二]番", said) else 100.0)

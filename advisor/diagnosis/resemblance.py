@@ -119,8 +119,11 @@ def settle_open_criteria(extraction, questionnaire, placed: int, probabilities: 
     note = f"the description reads like those of companies in stage {stage} ({sure:.0%})"
     if stage > placed:
         between = [qid for qid in answers if placed <= by_id[qid].stage < stage]
-        if any(answers[qid].answer != "yes" and answers[qid].basis in ("stated", "figure") for qid in between):
-            return None  # the description says a criterion on the way is not met
+        # The description says a criterion on the way is not met: then nothing moves. A
+        # statement the model read and found silent ("unknown") says no such thing.
+        if any(answers[qid].answer in ("no", "partly") and answers[qid].basis in ("stated", "figure")
+               for qid in between):
+            return None
         changed = [qid for qid in between if answers[qid].answer == "unknown"]
         for qid in changed:
             answers[qid].answer, answers[qid].basis = "yes", "assumed"

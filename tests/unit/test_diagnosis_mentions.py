@@ -181,6 +181,10 @@ def test_a_local_model_only_proposed_or_wanted_is_not_said_plainly(text, plainly
     ("个人效率高了一成六", [16.0]), ("满意度八成五", [85.0]), ("两成三个部门都用上了", [20.0]),
     ("took roughly a sixth off our costs", [17.0]), ("about a tenth quicker", [10.0]),
     ("nine in ten of them said they were satisfied", [90.0]), ("one in five years", []),
+    # any fraction of several parts, and a share "out of every" so many
+    ("costs came down by nearly two fifths", [40.0]), ("three-tenths faster", [30.0]), ("成本降了五分之二", [40.0]),
+    ("十分满意", []), ("97 out of every 100 operators say they are satisfied", [97.0]),
+    ("nine in every ten clients", [90.0]), ("two thirds of the time", [67.0]),
 ])
 def test_percentages_in_digits_and_in_words(text, expected):
     assert percentages(text) == expected

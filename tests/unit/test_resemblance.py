@@ -100,6 +100,26 @@ def test_a_criterion_said_unmet_on_the_way_stops_the_move(book, questionnaire):
     assert not any(a.basis == "assumed" for a in extraction.answers.values())
 
 
+@pytest.mark.parametrize("said", ["no", "partly"])
+def test_a_criterion_said_partly_met_on_the_way_stops_the_move_too(book, questionnaire, said):
+    fourth = [q.id for q in questionnaire.questions if q.stage == 4]
+    extraction = _extraction(questionnaire, {fourth[0]: (said, "stated")})
+    placed = _placed(book, questionnaire, extraction).stage
+    assert settle_open_criteria(extraction, questionnaire, placed, _reads_like(5)) is None
+
+
+def test_a_statement_the_model_found_silent_does_not_stop_the_move(book, questionnaire):
+    # The model read a statement about a stage-4 criterion and answered "unknown": the
+    # description does not say it is unmet, so the resemblance may still settle it.
+    fourth = [q.id for q in questionnaire.questions if q.stage == 4]
+    extraction = _extraction(questionnaire, {fourth[0]: ("unknown", "stated")})
+    placed = _placed(book, questionnaire, extraction)
+    assert placed.stage == 1
+    assert settle_open_criteria(extraction, questionnaire, placed.stage, _reads_like(5)) == 5
+    assert extraction.answers[fourth[0]].basis == "assumed"
+    assert _placed(book, questionnaire, extraction).stage == 5
+
+
 def test_an_earlier_stage_undoes_only_what_was_assumed(book, questionnaire):
     answers = {q.id: ("yes", "assumed") for q in questionnaire.questions if q.stage in (1, 2)}
     third = [q for q in questionnaire.questions if q.stage == 3]
