@@ -125,7 +125,9 @@ TIME_SAVED = re.compile(
     r"(?P<old>" + _AMOUNT + r")\b"
     r"|\bfrom\s+(?:about\s+|around\s+)?(?P<old2>" + _AMOUNT + r")\s*" + _TIME_UNIT + r"(?:\s+(?:per|a|each)\s+\w+)?"
     r"\s+(?:down\s+)?to\s+(?:about\s+|around\s+|just\s+|only\s+)?(?P<new2>" + _AMOUNT + r")\b"
-    r"|(?P<old3>\d+(?:\.\d+)?)\s*(?:→|->|=>|—>)\s*(?P<new3>\d+(?:\.\d+)?)\s*(?:" + _TIME_UNIT + r"|" + _ZH_TIME_UNIT + r")"
+    # "10→8 days", "5天→4天": the unit may stand after both figures
+    r"|(?P<old3>\d+(?:\.\d+)?)\s*(?:" + _TIME_UNIT + r"|" + _ZH_TIME_UNIT + r")?\s*(?:→|->|=>|—>)\s*(?P<new3>\d+(?:\.\d+)?)\s*"
+    r"(?:" + _TIME_UNIT + r"|" + _ZH_TIME_UNIT + r")"
     r"|从(?P<old4>" + _ZH_AMOUNT + r")\s*" + _ZH_TIME_UNIT + r"(?:缩短|减少|降低|降|压缩|减)(?:了)?(?:到|至)(?P<new4>" + _ZH_AMOUNT + r")"
     r"|原来(?:要|需要|得)?(?P<old5>" + _ZH_AMOUNT + r")\s*" + _ZH_TIME_UNIT + r"[,，]?\s*现在(?:只)?(?:要|需要|需|用)?(?P<new5>"
     + _ZH_AMOUNT + r")",

@@ -55,6 +55,8 @@ from advisor.diagnosis.scoring import is_met
 from advisor.errors import AdvisorError
 
 MAX_PROFILE_CHARS = 4000
+RESTATED_WITHIN = 5.0
+"""Percentage points within which two figures of one sentence are one figure said twice."""
 MAX_STATEMENTS = 2
 """Statements the model reads for one criterion: the first that speak of it."""
 
@@ -307,12 +309,16 @@ class ProfileReader:
     @staticmethod
     def _lone_figure(question: Question, sentence: str, found: list[Statement]) -> float | None:
         with_figures = [s for s in found if s.sentence == sentence and percentages(s.text)]
-        if len(with_figures) != 1 or not measured(with_figures[0].text):
+        if not with_figures or not all(measured(s.text) for s in with_figures):
             return None
-        clause = with_figures[0]
-        if any(speaks_of(clause, other) for other in CRITERIA if other != question.id):
+        figures = [percentages(s.text)[0] for s in with_figures]
+        # "just under a fifth, roughly eighteen percent": one figure said twice, in words and
+        # again more closely, is one measurement; the lower reading overstates nothing.
+        if max(figures) - min(figures) > RESTATED_WITHIN:
             return None
-        return percentages(clause.text)[0]
+        if any(speaks_of(clause, other) for clause in with_figures for other in CRITERIA if other != question.id):
+            return None
+        return min(figures)
 
     def read_one(self, found: list[Statement], question: Question, language: str) -> tuple[ExtractedAnswer, bool]:
         """The answer to ``question`` from the description's statements, and whether the

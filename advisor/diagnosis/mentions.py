@@ -194,7 +194,12 @@ CROSS = _any(
     r"\S{1,6}(?:部|中心|组|团队)?(?:和|与|跟)\S{1,6}(?:部|中心|组|团队).{0,8}(?:一起|联合|合作|共同)",
     r"\S{1,8}、\S{1,8}(?:和|与|及)\S{1,8}(?:一起|联合|合作|共同)",
     r"(?:other|more|another|second|third|first|next|two|three|several) joint (?:AI )?(?:projects?|ones?)",
-    r"cross(?:es|ed|ing)? (?:departments|teams|functions)",
+    r"cross(?:es|ed|ing)? (?:departments|teams|functions)", r"cross(?:es|ed|ing)? (?:departmental|department|team|functional) "
+    r"(?:lines|boundaries|borders|silos)",
+    # "operations + commercial + ground handling did…", "报告组+客服+销售一起做": units added up
+    r"[^\s,\uff0c。:\uff1a+]{1,8}\s*\+\s*[^\s,\uff0c。:\uff1a+]{1,8}(?:\s*\+\s*[^\s,\uff0c。:\uff1a+]{1,8})*\s*(?:一起|联合|合作|共同)",
+    r"\b[\w-]+(?: [\w-]+)? \+ [\w-]+(?: [\w-]+)?(?: \+ [\w-]+(?: [\w-]+)?)* (?:did|ran|built|worked|teamed|made|started"
+    r"|together|jointly)\b",
     r"(?:and|&) [\w ]{1,20} (?:did|ran|built|started|launched|set up|have) (?:a|an|their|our) (?:first )?joint", r"\w+(?:, [\w&' -]{1,25})+,? (?:and|&) [\w&' -]{1,25}\b"
     r"(?:ran|did|built|used|teamed|worked|joined|got|set up|launched|started)",
     r"\w+, [\w ]{1,20} and [\w ]{1,20} (?:teamed up|worked together|together|jointly)", r"cross[- ]?(?:department|dept|functional|team)",
@@ -206,7 +211,7 @@ CROSS = _any(
     r"\w+(?:, [\w&' -]{1,25})+,? (?:and|&) [\w&' -]{1,25}\b[^.;!?]{0,30}\bjoint (?:AI )?(?:projects?|pilots?)\b",
     r"across (?:\w+ )?(?:departments|teams|functions)", r"between departments", r"between (?:them|the two|the departments|the teams)\b",
     r"(?:each|every) department (?:does|runs|has|works|goes|keeps) (?:its|their) own", r"(?:two|three|several|multiple|different) "
-    r"(?:departments|teams|functions)", r"interdepartment", r"\w+ (?:and|&|with) \w+ (?:teams|departments) (?:together|jointly)",
+    r"(?:departments|teams|functions|sections|divisions|business units)", r"interdepartment", r"\w+ (?:and|&|with) \w+ (?:teams|departments) (?:together|jointly)",
 )
 SAVING = _any(r"效果", r"result", r"impact", r"\bgain", r"payoff", r"降本", r"增效", r"成本", r"效率", r"节省", r"省了", r"提升", r"提高", r"降低", r"减少", r"缩短", r"%", r"百分之", r"(?<=[一二两三四五六七八九\d])成(?:多|左右)?",  # 两成, not 成熟
               r"cost", r"saving", r"saved", r"efficien", r"productiv", r"cut", r"reduc", r"percent", r"lower", r"improv",

@@ -66,6 +66,22 @@ def test_of_two_figures_in_a_statement_the_one_by_the_criterions_words_counts(qu
     assert extraction.answers["team_project_efficiency"].number == 21.0
 
 
+def test_a_figure_said_twice_in_its_own_sentence_is_read_at_its_lower_reading(questionnaire):
+    profile = ("The first project that crossed departmental lines was maintenance, production and purchasing "
+               "together: an AI tool now orders spare parts before they fail. Over the year the cost of "
+               "downtime came down by just under a fifth, roughly eighteen percent.")
+    extraction, _ = read(questionnaire, profile, *[reply("unknown")] * 6)
+    result = extraction.answers["cross_department_project_result"]
+    assert (result.number, result.basis) == (18.0, "figure")
+
+
+def test_two_different_figures_in_their_own_sentence_settle_nothing(questionnaire):
+    profile = ("The first project that crossed departmental lines was maintenance, production and purchasing "
+               "together. Downtime came down by a fifth, and spare-part stock by half.")
+    extraction, _ = read(questionnaire, profile, *[reply("unknown")] * 6)
+    assert extraction.answers["cross_department_project_result"].basis != "figure"
+
+
 def test_a_team_project_tried_and_given_up_is_a_no_without_the_model(questionnaire):
     extraction, model = read(questionnaire, "We had a go at getting the growing team to use an AI forecast "
                                             "add-on together as a group, but it kept failing and we stopped "

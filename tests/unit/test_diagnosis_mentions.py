@@ -111,6 +111,14 @@ def test_a_real_quote_off_the_point_does_not_speak_of_the_criterion(quote, crite
     # "AI" between Chinese characters is still the word AI.
     ("我们正在试点一个AI驱动的预约洗车新服务,还没正式推出。", "ai_new_offering"),
     ("Our superintendent drafts every newsletter with ChatGPT.", "leader_uses_ai"),
+    # departments named by other words, units added up with "+", lines crossed
+    ("The three sections sat together every week over an AI tool. Dead stock came down 18 percent.",
+     "cross_department_project_result"),
+    ("报告组+客服+销售一起做报告解读,出报告平均5天→4天。", "cross_department_project_result"),
+    ("Intake + billing + dispatch built one AI triage flow, and referral time fell 18%.",
+     "cross_department_project_result"),
+    ("The first project that crossed departmental lines cut downtime costs by 18%.",
+     "cross_department_project_result"),
 ])
 def test_a_statement_about_the_criterion_is_found(text, criterion):
     assert criterion in spoken_of(text)
@@ -401,7 +409,7 @@ def test_a_senior_partner_leads_and_less_time_per_file_is_a_gain():
 @pytest.mark.parametrize("text, expected", [
     ("it took us, like, six weeks instead of the usual ten", [40.0]),
     ("from 40 minutes to 30 minutes per report", [25.0]),
-    ("onboarding went 10→8 days", [20.0]),
+    ("onboarding went 10→8 days", [20.0]), ("出报告平均5天→4天", [20.0]), ("from 5 days → 4 days", [20.0]),
     ("交付周期从10天缩短到8天", [20.0]),
     ("原来要5天,现在3天", [40.0]),
     ("we grew from 10 to 20 staff", []),  # no time, no saving
