@@ -48,8 +48,8 @@ UNSURE_BELOW = 0.5
 # batch left out at a time (see resemblance_training).
 SURE_AT = 0.7
 # Heard as a second reading when at least this sure: two or more stages from the truth
-# at this level, it was wrong for 2 of the 256 tuning profiles, each fitted without its
-# batch (1 at 0.7, 7 at 0.5).
+# at this level, it was wrong for 2 of the 256 tuning profiles it was chosen on, each
+# fitted without its batch (1 at 0.7, 7 at 0.5).
 DOUBT_AT = 0.6
 EMBEDDING_SCALE = 10.0
 STAGES = 5
