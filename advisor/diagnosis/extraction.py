@@ -308,10 +308,11 @@ class ProfileReader:
 
     @staticmethod
     def _lone_figure(question: Question, sentence: str, found: list[Statement]) -> float | None:
-        with_figures = [s for s in found if s.sentence == sentence and percentages(s.text)]
+        read = [(s, percentages(s.text)) for s in found if s.sentence == sentence]
+        with_figures = [s for s, figures in read if figures]
         if not with_figures or not all(measured(s.text) for s in with_figures):
             return None
-        figures = [percentages(s.text)[0] for s in with_figures]
+        figures = [figures[0] for _, figures in read if figures]
         # "just under a fifth, roughly eighteen percent": one figure said twice, in words and
         # again more closely, is one measurement; the lower reading overstates nothing.
         if max(figures) - min(figures) > RESTATED_WITHIN:
